@@ -1,0 +1,26 @@
+"""The ``zksolvency`` command: a thin click group over the package's stages."""
+
+from __future__ import annotations
+
+import click
+
+from zksolvency import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="zksolvency")
+def cli() -> None:
+    """Zero-knowledge proofs of solvency for derivatives venues.
+
+    The low-level commands mirror snarkjs's argument order, so either tool can
+    replace the other at any step:
+
+    \b
+      zksolvency circuit compile circuit.circom --out build/
+      zksolvency ptau dev 10 build/pot10_unsafe.ptau
+      zksolvency groth16 setup build/circuit.r1cs build/pot10_unsafe.ptau build/circuit.zkey
+      zksolvency zkey export-vkey build/circuit.zkey build/vkey.json
+      zksolvency witness build/circuit_js/circuit.wasm input.json build/w.wtns
+      zksolvency groth16 prove build/circuit.zkey build/w.wtns proof.json public.json
+      zksolvency groth16 verify build/vkey.json public.json proof.json
+    """
