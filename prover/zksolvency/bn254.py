@@ -20,6 +20,9 @@ R = 2188824287183927522224640574525727508854836440041603434369820418657580849561
 #: Base field modulus.
 Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 
+#: The BN parameter: ``q = 36x^4 + 36x^3 + 24x^2 + 6x + 1`` and ``r = 36x^4 + 36x^3 + 18x^2 + 6x + 1``.
+BN_X = 4965661367192848881
+
 #: Byte length of one field element in every iden3 binary format.
 N8 = 32
 
@@ -69,6 +72,9 @@ def _fq2_mul(a: Fq2, b: Fq2) -> Fq2:
 
 def _check_constants() -> None:
     """Refuse to import with a wrong constant: every later result would be wrong."""
+    x = BN_X
+    assert Q == 36 * x**4 + 36 * x**3 + 24 * x**2 + 6 * x + 1
+    assert R == 36 * x**4 + 36 * x**3 + 18 * x**2 + 6 * x + 1
     assert pow(2, R - 1, R) == 1 and pow(3, Q - 1, Q) == 1
     assert (R - 1) % (1 << FR_TWO_ADICITY) == 0 and ((R - 1) >> FR_TWO_ADICITY) % 2 == 1
     assert pow(FR_NON_RESIDUE, (R - 1) // 2, R) == R - 1

@@ -24,3 +24,22 @@ def cli() -> None:
       zksolvency groth16 prove build/circuit.zkey build/w.wtns proof.json public.json
       zksolvency groth16 verify build/vkey.json public.json proof.json
     """
+
+
+def _register() -> None:
+    """Attach every command; each lives in its own module under ``zksolvency.cli``."""
+    from zksolvency.cli.circuit_cmd import circuit
+    from zksolvency.cli.demo_cmd import demo
+    from zksolvency.cli.doctor_cmd import doctor
+    from zksolvency.cli.groth16_cmd import groth16
+    from zksolvency.cli.margin_cmd import margin
+    from zksolvency.cli.market_cmd import market
+    from zksolvency.cli.ptau_cmd import ptau
+    from zksolvency.cli.witness_cmd import witness
+    from zksolvency.cli.zkey_cmd import zkey
+
+    for command in (demo, doctor, margin, market, circuit, ptau, groth16, zkey, witness):
+        cli.add_command(command)
+
+
+_register()

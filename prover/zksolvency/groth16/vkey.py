@@ -6,15 +6,27 @@
 ``[c0, c1]``. py_ecc represents ``Fq12`` as polynomials in ``w`` modulo
 ``w^12 - 18 w^6 + 82``; since ``w^6 = 9 + u`` in both, the tower coefficient of
 ``w^(2j+i)`` is ``x + y u`` with ``y = c[2j+i+6]`` and ``x = c[2j+i] + 9 y``.
+
+The two libraries also compute *different* (equally valid) pairings:
+ffjavascript's final exponentiation is the Fuentes-Castañeda et al. variant,
+which yields py_ecc's value raised to ``2x(6x^2 + 3x + 1)``, with ``x`` the BN
+parameter of the curve. We apply that exponent so the JSON matches snarkjs to
+the digit (found by testing candidate exponents against ffjavascript's
+``pairing(G1, G2)``; the test suite checks it against ``snarkjs zkey export
+verificationkey``). No verifier uses this field: it is informational.
 """
 
 from __future__ import annotations
 
 from py_ecc import optimized_bn128 as bn
 
-from zksolvency.bn254 import Q, G1Point, G2Point
+from zksolvency.bn254 import BN_X, Q, R, G1Point, G2Point
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey
 from zksolvency.circuit.formats.zkey import Groth16ZKey
+
+
+#: ffjavascript's pairing is py_ecc's to this power (see module docstring).
+FFJAVASCRIPT_PAIRING_EXPONENT = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1) % R
 
 
 def _fq12_to_tower(coeffs: list[int]) -> list[list[list[int]]]:
@@ -37,7 +49,7 @@ def alphabeta_12(alpha1: G1Point, beta2: G2Point) -> list[list[list[int]]]:
     p = (bn.FQ(alpha1[0]), bn.FQ(alpha1[1]), bn.FQ.one())
     (x0, x1), (y0, y1) = beta2
     q = (bn.FQ2([x0, x1]), bn.FQ2([y0, y1]), bn.FQ2.one())
-    value = bn.pairing(q, p)
+    value = bn.pairing(q, p) ** FFJAVASCRIPT_PAIRING_EXPONENT
     return _fq12_to_tower([int(c) for c in value.coeffs])
 
 

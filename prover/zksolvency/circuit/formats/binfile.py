@@ -39,9 +39,7 @@ class BinFile:
         try:
             return self.sections[section_id]
         except KeyError:
-            raise FormatError(
-                f"{self.magic.decode()} file has no {name} section (id {section_id})"
-            ) from None
+            raise FormatError(f"{self.magic.decode()} file has no {name} section (id {section_id})") from None
 
 
 def parse_binfile(data: bytes, magic: bytes, what: str) -> BinFile:

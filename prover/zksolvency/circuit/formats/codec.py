@@ -19,11 +19,18 @@ Montgomery form of ``c * R``; :func:`encode_zkey_coeff` and
 
 Decoders validate: a field element must be ``< p``, and a point must be on its
 curve (G2 subgroup membership is the verifier's job, not the codec's).
+
+Also here, because ``.zkey`` and ``.ptau`` share it: the typed parameter list
+(name, numIterationsExp, beaconHash) that ends each ceremony contribution.
 """
 
 from __future__ import annotations
 
-from zksolvency.bn254 import B1, B2, N8, Q, R, Fq2, G1Point, G2Point
+import struct
+from collections.abc import Iterable
+
+from zksolvency.bn254 import B1, B2, N8, Fq2, G1Point, G2Point, Q, R
+from zksolvency.circuit.formats.binfile import Cursor
 from zksolvency.errors import FormatError
 
 #: Montgomery radix ``2^256`` reduced modulo the base and the scalar field.
@@ -57,6 +64,39 @@ def decode_fe(data: bytes, modulus: int, what: str) -> int:
     if value >= modulus:
         raise FormatError(f"{what}: field element {value} is not below the modulus")
     return value
+
+
+def n8_for_prime(prime: int) -> int:
+    """Bytes per element as the iden3 tools size them: whole 64-bit limbs (32 for BN254)."""
+    return ((prime.bit_length() - 1) // 64 + 1) * 8
+
+
+def encode_fe(value: int, modulus: int, what: str, n8: int = N8) -> bytes:
+    """A normal-form LE field element; ``FormatError`` unless ``0 <= value < modulus``."""
+    if not 0 <= value < modulus:
+        raise FormatError(f"{what}: {value} is not a field element (not in [0, modulus))")
+    return value.to_bytes(n8, "little")
+
+
+def encode_fe_many(values: Iterable[int], modulus: int, what: str, n8: int = N8) -> bytes:
+    """Concatenated normal-form LE field elements, each checked to lie in ``[0, modulus)``."""
+    out = bytearray()
+    for i, value in enumerate(values):
+        if not 0 <= value < modulus:
+            raise FormatError(f"{what}[{i}]: {value} is not a field element (not in [0, modulus))")
+        out += value.to_bytes(n8, "little")
+    return bytes(out)
+
+
+def decode_fe_many(data: bytes, modulus: int, what: str, n8: int = N8) -> list[int]:
+    """Split ``data`` into ``n8``-byte LE field elements, each checked to be ``< modulus``."""
+    if len(data) % n8:
+        raise FormatError(f"{what}: length {len(data)} is not a multiple of {n8}")
+    values = [int.from_bytes(data[i : i + n8], "little") for i in range(0, len(data), n8)]
+    if values and max(values) >= modulus:
+        bad = next(i for i, v in enumerate(values) if v >= modulus)
+        raise FormatError(f"{what}[{bad}]: field element {values[bad]} is not below the modulus")
+    return values
 
 
 # --- Montgomery -------------------------------------------------------------
@@ -209,3 +249,68 @@ def encode_g2_u(p: G2Point) -> bytes:
         return _ZERO_G2
     (x0, x1), (y0, y1) = p
     return b"".join(c.to_bytes(N8, "big") for c in (x1, x0, y1, y0))
+
+
+# --- setup contribution parameters (.zkey and .ptau alike) ---------------------------
+
+#: Typed parameters ending a ceremony contribution, in the order they must appear.
+PARAM_NAME = 1
+PARAM_NUM_ITERATIONS_EXP = 2
+PARAM_BEACON_HASH = 3
+_U8_MAX = 255
+
+
+def encode_contribution_params(
+    name: str | None, num_iterations_exp: int | None, beacon_hash: bytes | None, what: str
+) -> bytes:
+    """``paramLength u32`` then the typed parameters that are not ``None``, sorted by type.
+
+    Each parameter is a type byte and its value: ``1`` name (u8 length + UTF-8),
+    ``2`` numIterationsExp (u8), ``3`` beaconHash (u8 length + bytes). snarkjs writes
+    a name only when it is non-empty (cut to 64 UTF-16 code units first) and the
+    two beacon parameters only for ``type == 1``; we write exactly what we are
+    given, so that decoding and re-encoding any file gives back the same bytes.
+    """
+    params = bytearray()
+    if name is not None:
+        data = name.encode("utf-8")
+        if len(data) > _U8_MAX:
+            raise FormatError(f"{what}: name is {len(data)} bytes of UTF-8, at most {_U8_MAX} fit")
+        params += bytes([PARAM_NAME, len(data)]) + data
+    if num_iterations_exp is not None:
+        if not 0 <= num_iterations_exp <= _U8_MAX:
+            raise FormatError(f"{what}: num_iterations_exp = {num_iterations_exp} does not fit in a u8")
+        params += bytes([PARAM_NUM_ITERATIONS_EXP, num_iterations_exp])
+    if beacon_hash is not None:
+        if len(beacon_hash) > _U8_MAX:
+            raise FormatError(f"{what}: beacon hash is {len(beacon_hash)} bytes, at most {_U8_MAX} fit")
+        params += bytes([PARAM_BEACON_HASH, len(beacon_hash)]) + beacon_hash
+    return struct.pack("<I", len(params)) + bytes(params)
+
+
+def decode_contribution_params(cur: Cursor, what: str) -> tuple[str | None, int | None, bytes | None]:
+    """Read ``paramLength`` and the parameters: ``(name, num_iterations_exp, beacon_hash)``."""
+    length = cur.u32()
+    params = Cursor(cur.take(length), f"{what}: params")
+    name: str | None = None
+    num_iterations_exp: int | None = None
+    beacon_hash: bytes | None = None
+    last = 0
+    while params.pos < len(params.data):
+        kind = params.take(1)[0]
+        if kind <= last:
+            raise FormatError(f"{what}: params are not sorted by type (type {kind} after {last})")
+        last = kind
+        if kind == PARAM_NAME:
+            raw = params.take(params.take(1)[0])
+            try:
+                name = bytes(raw).decode("utf-8")
+            except UnicodeDecodeError:
+                raise FormatError(f"{what}: name is not valid UTF-8") from None
+        elif kind == PARAM_NUM_ITERATIONS_EXP:
+            num_iterations_exp = params.take(1)[0]
+        elif kind == PARAM_BEACON_HASH:
+            beacon_hash = bytes(params.take(params.take(1)[0]))
+        else:
+            raise FormatError(f"{what}: unknown parameter type {kind}")
+    return name, num_iterations_exp, beacon_hash
