@@ -3,12 +3,14 @@
 * The compile cache points at a fresh folder for the whole session, so tests
   never read or fill the user's ``~/.cache/zksolvency``.
 * Tests marked ``snarkjs`` are skipped, with the reason, when the pinned npm
-  toolchain is not installed (``make toolchain``).
+  toolchain is not installed (``make toolchain``) -- except under ``CI=true``,
+  where a missing tool stops the run: the interoperability tests are the point.
 * ``multiplier`` and ``poseidon_range``: the example circuits, compiled once per session.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +37,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     ]
     if not problems:
         return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        raise pytest.UsageError("CI needs the pinned npm toolchain: " + "; ".join(problems))
     skip = pytest.mark.skip(reason="; ".join(problems))
     for item in items:
         if "snarkjs" in item.keywords:

@@ -13,8 +13,6 @@ Point types used everywhere in the package (normal form, never Montgomery):
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 #: Order of the prime subgroup; circuits compute in ``Fr``.
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 #: Base field modulus.
@@ -29,9 +27,9 @@ N8 = 32
 #: Coefficient ``b`` of the G1 curve equation.
 B1 = 3
 
-Fq2 = Tuple[int, int]
-G1Point = Optional[Tuple[int, int]]
-G2Point = Optional[Tuple[Fq2, Fq2]]
+Fq2 = tuple[int, int]
+G1Point = tuple[int, int] | None
+G2Point = tuple[Fq2, Fq2] | None
 
 #: Generator of G1.
 G1_GENERATOR: G1Point = (1, 2)
@@ -72,9 +70,9 @@ def _fq2_mul(a: Fq2, b: Fq2) -> Fq2:
 
 def _check_constants() -> None:
     """Refuse to import with a wrong constant: every later result would be wrong."""
-    x = BN_X
-    assert Q == 36 * x**4 + 36 * x**3 + 24 * x**2 + 6 * x + 1
-    assert R == 36 * x**4 + 36 * x**3 + 18 * x**2 + 6 * x + 1
+    u = BN_X
+    assert 36 * u**4 + 36 * u**3 + 24 * u**2 + 6 * u + 1 == Q
+    assert 36 * u**4 + 36 * u**3 + 18 * u**2 + 6 * u + 1 == R
     assert pow(2, R - 1, R) == 1 and pow(3, Q - 1, Q) == 1
     assert (R - 1) % (1 << FR_TWO_ADICITY) == 0 and ((R - 1) >> FR_TWO_ADICITY) % 2 == 1
     assert pow(FR_NON_RESIDUE, (R - 1) // 2, R) == R - 1

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from zksolvency import toolchain
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import R1CS, read_r1cs
@@ -23,10 +21,11 @@ from zksolvency.circuit.formats.snarkjs_json import write_vkey
 from zksolvency.circuit.formats.wtns import write_wtns
 from zksolvency.circuit.formats.zkey import Groth16ZKey, write_zkey
 from zksolvency.circuit.witness import calculate_witness
-from zksolvency.errors import ToolchainError
 from zksolvency.groth16.ptau_dev import DevSecrets, generate_dev_ptau
 from zksolvency.groth16.setup import contribute, new_zkey
 from zksolvency.groth16.vkey import export_vkey
+
+from ..snarkjs_tool import snarkjs_cmd, snarkjs_ok
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "circuits" / "examples"
@@ -35,26 +34,6 @@ CIRCUITS = ("multiplier", "poseidon_range")
 PTAU_POWER = 9
 #: Pinned toxic waste for the dev ptau used in tests (never for anything real).
 TEST_SECRETS = DevSecrets(tau=0x1234567, alpha=0x89ABCDEF, beta=0xFEDCBA98)
-
-
-def snarkjs_cmd() -> list[str]:
-    try:
-        return toolchain.snarkjs_command()
-    except ToolchainError as exc:
-        pytest.skip(f"snarkjs is not installed (make toolchain): {exc}")
-
-
-def snarkjs(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run snarkjs; the caller checks the exit status (negative tests need the failure)."""
-    return subprocess.run(
-        [*snarkjs_cmd(), *(str(a) for a in args)], capture_output=True, text=True, cwd=cwd, check=False
-    )
-
-
-def snarkjs_ok(*args: str | Path) -> str:
-    done = snarkjs(*args)
-    assert done.returncode == 0, f"snarkjs {' '.join(map(str, args))} failed:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
 
 
 @dataclass(frozen=True)

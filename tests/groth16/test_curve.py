@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py_ecc import optimized_bn128 as bn
 
-from zksolvency.bn254 import G2_COFACTOR, R, G2Point
+from zksolvency.bn254 import G2_COFACTOR, G2Point, R
 from zksolvency.groth16 import curve
 from zksolvency.groth16.transcript import ChaChaRng, g2_from_rng
 

@@ -29,7 +29,8 @@ from zksolvency.groth16.prove import prove, prove_with
 from zksolvency.groth16.setup import contribute, new_zkey
 from zksolvency.groth16.verify import MalformedInput, verify
 
-from .conftest import CIRCUITS, Circuit, Keys, snarkjs, snarkjs_ok
+from ..snarkjs_tool import snarkjs, snarkjs_ok
+from .conftest import CIRCUITS, Circuit, Keys
 
 pytestmark = pytest.mark.snarkjs
 
@@ -119,7 +120,9 @@ def test_snarkjs_contribution_on_our_key_still_verifies(key: Keys, tmp_path: Pat
     theirs = read_zkey(tmp_path / "more.zkey")
     assert [c.name for c in theirs.mpc.contributions] == ["tests", "theirs"]
     write_zkey(tmp_path / "again.zkey", contribute(theirs, 21, 22, "ours again"))
-    assert "ZKey Ok!" in snarkjs_ok("zkey", "verify", key.circuit.r1cs_path, key.ptau, tmp_path / "again.zkey")
+    assert "ZKey Ok!" in snarkjs_ok(
+        "zkey", "verify", key.circuit.r1cs_path, key.ptau, tmp_path / "again.zkey"
+    )
 
 
 def test_our_verification_key_equals_snarkjs_export(key: Keys, tmp_path: Path) -> None:
@@ -151,13 +154,19 @@ def test_snarkjs_rejects_our_tampered_proof(key: Keys, tmp_path: Path) -> None:
 
 
 def test_we_verify_a_snarkjs_proof(key: Keys, tmp_path: Path) -> None:
-    snarkjs_ok("groth16", "prove", key.snarkjs_path, key.circuit.wtns, tmp_path / "p.json", tmp_path / "x.json")
-    result = verify(read_vkey(key.snarkjs_vkey), read_public(tmp_path / "x.json"), read_proof(tmp_path / "p.json"))
+    snarkjs_ok(
+        "groth16", "prove", key.snarkjs_path, key.circuit.wtns, tmp_path / "p.json", tmp_path / "x.json"
+    )
+    result = verify(
+        read_vkey(key.snarkjs_vkey), read_public(tmp_path / "x.json"), read_proof(tmp_path / "p.json")
+    )
     assert result.valid, result.reason
 
 
 def test_we_reject_a_snarkjs_proof_for_other_public_inputs(key: Keys, tmp_path: Path) -> None:
-    snarkjs_ok("groth16", "prove", key.snarkjs_path, key.circuit.wtns, tmp_path / "p.json", tmp_path / "x.json")
+    snarkjs_ok(
+        "groth16", "prove", key.snarkjs_path, key.circuit.wtns, tmp_path / "p.json", tmp_path / "x.json"
+    )
     public = read_public(tmp_path / "x.json")
     public[0] = (public[0] + 1) % R
     result = verify(read_vkey(key.snarkjs_vkey), public, read_proof(tmp_path / "p.json"))
@@ -172,7 +181,9 @@ def test_our_prover_works_with_a_snarkjs_zkey(key: Keys, tmp_path: Path) -> None
     assert verify(read_vkey(key.snarkjs_vkey), public, proof).valid
 
 
-def test_our_proof_under_a_snarkjs_zkey_fails_under_another_key(keys: dict[str, Keys], tmp_path: Path) -> None:
+def test_our_proof_under_a_snarkjs_zkey_fails_under_another_key(
+    keys: dict[str, Keys], tmp_path: Path
+) -> None:
     key = keys["multiplier"]
     proof, public = prove(read_zkey(key.snarkjs_path), key.circuit.witness)
     proof_path, public_path = _write(tmp_path, proof, public)
@@ -191,7 +202,9 @@ def valid(keys: dict[str, Keys]) -> tuple[Keys, Proof, list[int]]:
     return key, proof, public
 
 
-def test_alias_attack_public_input_plus_r_is_refused(valid: tuple[Keys, Proof, list[int]], tmp_path: Path) -> None:
+def test_alias_attack_public_input_plus_r_is_refused(
+    valid: tuple[Keys, Proof, list[int]], tmp_path: Path
+) -> None:
     key, proof, public = valid
     vkey = read_vkey(key.ours_vkey)
     assert verify(vkey, public, proof).valid
@@ -217,8 +230,9 @@ def test_coordinate_not_below_q_is_refused(valid: tuple[Keys, Proof, list[int]])
 
 
 def test_g2_point_outside_the_subgroup_is_refused(valid: tuple[Keys, Proof, list[int]]) -> None:
-    from .test_curve import _raw_twist_point
     from zksolvency.groth16.transcript import ChaChaRng
+
+    from .test_curve import _raw_twist_point
 
     key, proof, public = valid
     outside = replace(proof, b=_raw_twist_point(ChaChaRng((9, 9, 9, 9, 9, 9, 9, 9))))
@@ -229,7 +243,7 @@ def test_g2_point_outside_the_subgroup_is_refused(valid: tuple[Keys, Proof, list
 def test_wrong_verification_key_rejects_a_valid_proof(
     valid: tuple[Keys, Proof, list[int]], keys: dict[str, Keys]
 ) -> None:
-    key, proof, public = valid
+    _key, proof, public = valid
     other = read_vkey(keys["poseidon_range"].snarkjs_vkey)  # same circuit, snarkjs's setup
     result = verify(other, public, proof)
     assert not result.valid
@@ -254,7 +268,9 @@ def test_wrong_number_of_public_inputs_is_refused(valid: tuple[Keys, Proof, list
 # --- the deterministic core -------------------------------------------------------------------
 
 
-def test_prove_with_is_deterministic_and_blinding_changes_the_proof(valid: tuple[Keys, Proof, list[int]]) -> None:
+def test_prove_with_is_deterministic_and_blinding_changes_the_proof(
+    valid: tuple[Keys, Proof, list[int]],
+) -> None:
     key, proof, public = valid
     again, _ = prove_with(key.ours, key.circuit.witness, 1234, 5678)
     assert again == proof

@@ -33,7 +33,11 @@ def test_roots_of_unity_have_exact_order() -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(min_value=0, max_value=6).flatmap(lambda k: st.lists(field_elements, min_size=1 << k, max_size=1 << k)))
+@given(
+    st.integers(min_value=0, max_value=6).flatmap(
+        lambda k: st.lists(field_elements, min_size=1 << k, max_size=1 << k)
+    )
+)
 def test_fft_is_evaluation_on_the_domain_and_ifft_inverts_it(coeffs: list[int]) -> None:
     n = len(coeffs)
     w = root_of_unity(n.bit_length() - 1)
@@ -72,7 +76,9 @@ def test_quotient_scalars_are_a_times_b_minus_c_on_the_odd_points() -> None:
 
 
 @settings(max_examples=15, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=2**20), field_elements), min_size=0, max_size=40))
+@given(
+    st.lists(st.tuples(st.integers(min_value=0, max_value=2**20), field_elements), min_size=0, max_size=40)
+)
 def test_msm_g1_matches_the_sum_of_products(pairs: list[tuple[int, int]]) -> None:
     bases = [curve.g1_mul(curve.G1_GEN, k) for k, _ in pairs]  # k = 0 gives the point at infinity
     scalars = [s for _, s in pairs]

@@ -9,7 +9,13 @@ import click
 
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import read_r1cs
-from zksolvency.circuit.formats.snarkjs_json import read_proof, read_public, read_vkey, write_proof, write_public
+from zksolvency.circuit.formats.snarkjs_json import (
+    read_proof,
+    read_public,
+    read_vkey,
+    write_proof,
+    write_public,
+)
 from zksolvency.circuit.formats.wtns import read_wtns
 from zksolvency.circuit.formats.zkey import read_zkey, write_zkey
 from zksolvency.cli.common import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, handle_errors, warn

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, R, G1Point, G2Point
+from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, R
 from zksolvency.groth16.fields import (
     QQ,
     batch_inverse,

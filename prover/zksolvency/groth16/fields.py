@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zksolvency.bn254 import FR_NON_RESIDUE, FR_TWO_ADICITY, Q, R, Fq2
+from zksolvency.bn254 import FR_NON_RESIDUE, FR_TWO_ADICITY, Fq2, Q, R
 
 try:  # pragma: no cover - exercised whichever way the environment is built
     import gmpy2

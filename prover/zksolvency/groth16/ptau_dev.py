@@ -34,10 +34,10 @@ from pathlib import Path
 from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, R
 from zksolvency.circuit.formats.ptau import PTauContribution, PTauFile, PTauPublicKey, write_ptau
 from zksolvency.errors import SetupError
+from zksolvency.groth16.curve import g1_mul, g2_mul
 from zksolvency.groth16.fixed_base import g1_multiples, g2_multiples
 from zksolvency.groth16.kernels.python import PythonKernels
 from zksolvency.groth16.transcript import blake2b_512, hash_g1, hash_to_g2
-from zksolvency.groth16.curve import g1_mul, g2_mul
 
 #: Prefix of the contribution name that marks a development file.
 UNSAFE_NAME = "UNSAFE zksolvency single-party dev ptau: toxic waste known"

@@ -32,7 +32,7 @@ import struct
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, R, G1Point, G2Point
+from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, R
 from zksolvency.circuit.formats.codec import encode_g1_u, encode_g2_u
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import R1CS
@@ -47,7 +47,7 @@ from zksolvency.circuit.formats.zkey import (
 from zksolvency.errors import SetupError
 from zksolvency.groth16 import curve
 from zksolvency.groth16.kernels import Kernels, get_kernels
-from zksolvency.groth16.transcript import blake2b_512, hash_g1, hash_g2, hash_to_g2
+from zksolvency.groth16.transcript import Hasher, blake2b_512, hash_g1, hash_g2, hash_to_g2
 
 Progress = Callable[[str], None]
 
@@ -57,8 +57,8 @@ def domain_power(r1cs: R1CS) -> int:
     return max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
 
 
-def _hash_section_u32(hasher: object, n: int) -> None:
-    hasher.update(struct.pack(">I", n))  # type: ignore[attr-defined]
+def _hash_section_u32(hasher: Hasher, n: int) -> None:
+    hasher.update(struct.pack(">I", n))
 
 
 def new_zkey(
@@ -164,12 +164,12 @@ def new_zkey(
     )
 
 
-def _hash_points_g1(hasher: object, points: Sequence[G1Point]) -> None:
+def _hash_points_g1(hasher: Hasher, points: Sequence[G1Point]) -> None:
     _hash_section_u32(hasher, len(points))
-    hasher.update(b"".join(encode_g1_u(p) for p in points))  # type: ignore[attr-defined]
+    hasher.update(b"".join(encode_g1_u(p) for p in points))
 
 
-def _hash_h_monomial(hasher: object, ptau: PTauFile, n: int) -> None:
+def _hash_h_monomial(hasher: Hasher, ptau: PTauFile, n: int) -> None:
     """Hash ``tau^(i+n) G1 - tau^i G1`` for ``i < n - 1``, as snarkjs does for H."""
     low = ptau.tau_g1(0, n - 1)
     high = ptau.tau_g1(n, n - 1)
@@ -178,7 +178,7 @@ def _hash_h_monomial(hasher: object, ptau: PTauFile, n: int) -> None:
         for lo, hi in zip(low, high, strict=True)
     ]
     _hash_section_u32(hasher, n - 1)
-    hasher.update(b"".join(encode_g1_u(p) for p in curve.g1_batch_to_affine(diffs)))  # type: ignore[attr-defined]
+    hasher.update(b"".join(encode_g1_u(p) for p in curve.g1_batch_to_affine(diffs)))
 
 
 def _scale_all(points: Sequence[G1Point], k: int) -> list[G1Point]:
@@ -227,12 +227,12 @@ def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str
     )
 
 
-def _hash_pubkey(hasher: object, c: ZKeyContribution) -> None:
-    hash_g1(hasher, c.delta_after)  # type: ignore[arg-type]
-    hash_g1(hasher, c.g1_s)  # type: ignore[arg-type]
-    hash_g1(hasher, c.g1_sx)  # type: ignore[arg-type]
-    hash_g2(hasher, c.g2_spx)  # type: ignore[arg-type]
-    hasher.update(c.transcript)  # type: ignore[attr-defined]
+def _hash_pubkey(hasher: Hasher, c: ZKeyContribution) -> None:
+    hash_g1(hasher, c.delta_after)
+    hash_g1(hasher, c.g1_s)
+    hash_g1(hasher, c.g1_sx)
+    hash_g2(hasher, c.g2_spx)
+    hasher.update(c.transcript)
 
 
 def contribute_random(zkey: Groth16ZKey, name: str | None) -> Groth16ZKey:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import struct
 
-from zksolvency.bn254 import B2, G2_COFACTOR, Q, Fq2, G1Point, G2Point
+from zksolvency.bn254 import B2, G2_COFACTOR, Fq2, G1Point, G2Point, Q
 from zksolvency.circuit.formats.codec import MONT_Q_INV, encode_g1_u, encode_g2_u
 from zksolvency.groth16.curve import g2_mul
 from zksolvency.groth16.fields import fq2_add, fq2_is_square, fq2_mul, fq2_neg, fq2_sqr, fq2_sqrt
@@ -137,13 +137,17 @@ def hash_to_g2(digest: bytes) -> G2Point:
     return g2_from_rng(ChaChaRng.from_hash(digest))
 
 
-def blake2b_512() -> hashlib._Hash:  # noqa: SLF001 - hashlib exposes no public type name
+Hasher = hashlib.blake2b
+
+
+def blake2b_512() -> Hasher:
+    """The transcript hash of every snarkjs ceremony: BLAKE2b with a 64-byte digest."""
     return hashlib.blake2b(digest_size=64)
 
 
-def hash_g1(hasher: hashlib._Hash, p: G1Point) -> None:
+def hash_g1(hasher: Hasher, p: G1Point) -> None:
     hasher.update(encode_g1_u(p))
 
 
-def hash_g2(hasher: hashlib._Hash, p: G2Point) -> None:
+def hash_g2(hasher: Hasher, p: G2Point) -> None:
     hasher.update(encode_g2_u(p))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from py_ecc import optimized_bn128 as bn
 
-from zksolvency.bn254 import Q, R, G1Point, G2Point
+from zksolvency.bn254 import G1Point, G2Point, Q, R
 from zksolvency.circuit.formats.codec import g1_on_curve, g2_on_curve
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
 from zksolvency.errors import ZkSolvencyError

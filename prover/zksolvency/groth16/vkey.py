@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from py_ecc import optimized_bn128 as bn
 
-from zksolvency.bn254 import BN_X, Q, R, G1Point, G2Point
+from zksolvency.bn254 import BN_X, G1Point, G2Point, Q, R
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey
 from zksolvency.circuit.formats.zkey import Groth16ZKey
-
 
 #: ffjavascript's pairing is py_ecc's to this power (see module docstring).
 FFJAVASCRIPT_PAIRING_EXPONENT = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1) % R

@@ -31,7 +31,9 @@ from zksolvency.groth16.verify import Verification, verify
 from zksolvency.groth16.vkey import export_vkey
 
 #: The bundled example the demo proves.
-EXAMPLE_CIRCUIT = Path(__file__).resolve().parents[3] / "circuits" / "examples" / "multiplier" / "multiplier.circom"
+EXAMPLE_CIRCUIT = (
+    Path(__file__).resolve().parents[3] / "circuits" / "examples" / "multiplier" / "multiplier.circom"
+)
 
 
 @dataclass

@@ -3,15 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from format_strategies import (
-    G1_OFF_CURVE,
-    G1_POOL,
-    G2_OFF_CURVE,
-    fq_elements,
-    fr_elements,
-    g1_points,
-    g2_points,
-)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +33,16 @@ from zksolvency.circuit.formats.codec import (
     n8_for_prime,
 )
 from zksolvency.errors import FormatError
+
+from .conftest import (
+    G1_OFF_CURVE,
+    G1_POOL,
+    G2_OFF_CURVE,
+    fq_elements,
+    fr_elements,
+    g1_points,
+    g2_points,
+)
 
 # --- field elements ---------------------------------------------------------------------
 

@@ -7,18 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from format_strategies import (
-    G1_OFF_CURVE,
-    G1_POOL,
-    G2_POOL,
-    add_section,
-    g1_points,
-    g2_points,
-    ptau_contributions,
-    replace_section,
-    section,
-    set_version,
-)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +30,19 @@ from zksolvency.circuit.formats.ptau import (
     write_ptau,
 )
 from zksolvency.errors import FormatError, SetupError
+
+from .conftest import (
+    G1_OFF_CURVE,
+    G1_POOL,
+    G2_POOL,
+    add_section,
+    g1_points,
+    g2_points,
+    ptau_contributions,
+    replace_section,
+    section,
+    set_version,
+)
 
 
 def _distinct_g1(n: int, offset: int = 0) -> list[Any]:

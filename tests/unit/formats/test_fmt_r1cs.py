@@ -7,7 +7,6 @@ import struct
 from pathlib import Path
 
 import pytest
-from format_strategies import add_section, r1cs_objects, replace_section, section, set_version
 from hypothesis import given
 
 from zksolvency.bn254 import R
@@ -27,6 +26,8 @@ from zksolvency.circuit.formats.r1cs import (
     write_r1cs,
 )
 from zksolvency.errors import FormatError, InputError
+
+from .conftest import add_section, r1cs_objects, replace_section, section, set_version
 
 # out = (a * b) * (a + 1): wires 0 = 1, 1 = out, 2 = a (public input), 3 = b (private), 4 = t.
 CIRCUIT = R1CS(

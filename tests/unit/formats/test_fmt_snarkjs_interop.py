@@ -16,7 +16,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-from format_strategies import replace_section, section
 from py_ecc import optimized_bn128 as bn
 
 from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, R
@@ -66,6 +65,8 @@ from zksolvency.circuit.formats.zkey import (
     read_zkey_header,
 )
 from zksolvency.errors import FormatError, SetupError
+
+from .conftest import replace_section, section
 
 pytestmark = pytest.mark.snarkjs
 

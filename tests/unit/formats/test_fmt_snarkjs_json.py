@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from format_strategies import G1_POOL, G2_POOL, g1_points, g2_points
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,6 +29,8 @@ from zksolvency.circuit.formats.snarkjs_json import (
     write_vkey,
 )
 from zksolvency.errors import FormatError
+
+from .conftest import G1_POOL, G2_POOL, g1_points, g2_points
 
 big_ints = st.integers(0, 2**300)
 gt_values = st.lists(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from format_strategies import fr_elements, replace_section, section, set_version
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,6 +19,8 @@ from zksolvency.circuit.formats.wtns import (
     write_wtns,
 )
 from zksolvency.errors import FormatError
+
+from .conftest import fr_elements, replace_section, section, set_version
 
 WITNESS = [1, 33, 3, 11]
 

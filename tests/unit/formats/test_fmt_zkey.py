@@ -8,17 +8,6 @@ import time
 from pathlib import Path
 
 import pytest
-from format_strategies import (
-    G1_OFF_CURVE,
-    G1_POOL,
-    G2_POOL,
-    add_section,
-    mpc_params,
-    replace_section,
-    section,
-    set_version,
-    zkeys,
-)
 from hypothesis import given, settings
 
 from zksolvency.bn254 import R
@@ -49,6 +38,18 @@ from zksolvency.circuit.formats.zkey import (
     write_zkey,
 )
 from zksolvency.errors import FormatError
+
+from .conftest import (
+    G1_OFF_CURVE,
+    G1_POOL,
+    G2_POOL,
+    add_section,
+    mpc_params,
+    replace_section,
+    section,
+    set_version,
+    zkeys,
+)
 
 P1, P2, P3 = G1_POOL[1], G1_POOL[2], G1_POOL[3]
 Q1, Q2 = G2_POOL[1], G2_POOL[2]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from zksolvency.bn254 import R, G1Point, G2Point
+from zksolvency.bn254 import G1Point, G2Point, R
 from zksolvency.groth16 import curve
 from zksolvency.groth16.fields import RR, big, fr_inv, root_of_unity
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies and byte-surgery helpers shared by the format tests.
+"""Shared by the format tests: Hypothesis strategies and byte-surgery helpers (imported as ``.conftest``).
 
 Points come from a small pool of multiples of the generators (computed once:
 scalar multiplication is far too slow to do per example) plus infinity; the
