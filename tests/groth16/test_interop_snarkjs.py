@@ -27,6 +27,7 @@ from zksolvency.circuit.formats.zkey import read_zkey, write_zkey
 from zksolvency.groth16 import curve
 from zksolvency.groth16.prove import prove, prove_with
 from zksolvency.groth16.setup import contribute, new_zkey
+from zksolvency.groth16.transcript import ChaChaRng, draw_twist_point
 from zksolvency.groth16.verify import MalformedInput, verify
 
 from ..snarkjs_tool import snarkjs, snarkjs_ok
@@ -230,12 +231,8 @@ def test_coordinate_not_below_q_is_refused(valid: tuple[Keys, Proof, list[int]])
 
 
 def test_g2_point_outside_the_subgroup_is_refused(valid: tuple[Keys, Proof, list[int]]) -> None:
-    from zksolvency.groth16.transcript import ChaChaRng
-
-    from .test_curve import _raw_twist_point
-
     key, proof, public = valid
-    outside = replace(proof, b=_raw_twist_point(ChaChaRng((9, 9, 9, 9, 9, 9, 9, 9))))
+    outside = replace(proof, b=draw_twist_point(ChaChaRng((9, 9, 9, 9, 9, 9, 9, 9))))
     with pytest.raises(MalformedInput, match="pi_b: point is not in the order-r subgroup"):
         verify(read_vkey(key.ours_vkey), public, outside)
 

@@ -117,8 +117,8 @@ def _fq2_is_negative(a: Fq2) -> bool:
     return _fq_is_negative(int(a[1])) if a[1] else _fq_is_negative(int(a[0]))
 
 
-def g2_from_rng(rng: ChaChaRng) -> G2Point:
-    """ffjavascript's ``G2.fromRng``: a uniformly drawn point in the prime-order subgroup."""
+def draw_twist_point(rng: ChaChaRng) -> G2Point:
+    """Step 4 of the module doc: a point on the twist curve, not yet in the prime-order subgroup."""
     while True:
         x = (rng.next_fq(), rng.next_fq())
         greatest = rng.next_bool()
@@ -128,8 +128,12 @@ def g2_from_rng(rng: ChaChaRng) -> G2Point:
     y = fq2_sqrt(rhs)
     if _fq2_is_negative(y) != greatest:
         y = fq2_neg(y)
-    point: G2Point = ((int(x[0]), int(x[1])), (int(y[0]), int(y[1])))
-    return g2_mul(point, G2_COFACTOR, reduce=False)
+    return ((int(x[0]), int(x[1])), (int(y[0]), int(y[1])))
+
+
+def g2_from_rng(rng: ChaChaRng) -> G2Point:
+    """ffjavascript's ``G2.fromRng``: a uniformly drawn point in the prime-order subgroup."""
+    return g2_mul(draw_twist_point(rng), G2_COFACTOR, reduce=False)
 
 
 def hash_to_g2(digest: bytes) -> G2Point:
