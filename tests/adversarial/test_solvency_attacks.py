@@ -1,0 +1,165 @@
+"""Hand-built witnesses that bypass the witness calculator must not satisfy the solvency circuit.
+
+Each attack starts from a valid witness (its twin: that witness satisfies every constraint),
+changes what a cheating prover would change, repairs every hint it can (bits, products,
+hashes) so that the failure is the check the attack targets, and asserts that a constraint
+of that check fails. Circuit: ``SolvencyBatch(2, 2, 4, 2)`` as main (every output public).
+"""
+
+from __future__ import annotations
+
+from tests.circuits.test_solvency_fixtures import (
+    SMALL,
+    Circuit,
+    debug_batch,
+    hash_vector,
+    inputs_for,
+    set_bits,
+    transplant,
+    worked_account,
+)
+from zksolvency.bn254 import R
+from zksolvency.circuit.solvency_outputs import read_batch_outputs
+from zksolvency.model import Account, Instrument, Market
+
+W = 10_000
+ACC = "main.margin[0]"
+
+
+def _valid() -> tuple[Circuit, list[int]]:
+    market, account = worked_account()
+    other = Account("bob", (5, 7), (3,), (11,))
+    circuit = debug_batch()
+    witness = circuit.witness(inputs_for(market, [account, other]))
+    assert circuit.failing_names(witness) is None  # the twin: the honest witness holds
+    return circuit, witness
+
+
+def _fails_in(circuit: Circuit, witness: list[int], component: str) -> list[set[str]]:
+    failing = circuit.all_failing(witness)
+    assert failing, "the forged witness satisfies every constraint"
+    assert any(any(name.startswith(component) for name in names) for names in failing), failing
+    return failing
+
+
+def _put(circuit: Circuit, witness: list[int], name: str, value: int) -> None:
+    """Set a signal, unless --O2 folded it into a linear combination of others (then the
+    signals it is made of carry the value)."""
+    index = circuit.sym[name]
+    if index >= 0:
+        witness[index] = value % R
+
+
+def _price_weight(circuit: Circuit, witness: list[int], asset: int) -> int:
+    return (
+        witness[circuit.index(f"main.price[{asset}]")] * witness[circuit.index(f"main.weight[{asset}]")] % R
+    )
+
+
+def test_negative_balance_encoded_as_r_minus_x_is_refused() -> None:
+    circuit, witness = _valid()
+    forged = list(witness)
+    fake = R - 5  # "-5"
+    forged[circuit.index("main.balance[0][0]")] = fake
+    set_bits(forged, circuit, f"{ACC}.balanceRange[0].bits", fake, 64)
+    forged[circuit.index(f"{ACC}.collateral.term[0]")] = fake * _price_weight(circuit, forged, 0) % R
+    _fails_in(circuit, forged, f"{ACC}.balanceRange[0].bits")
+
+
+def test_product_that_would_overflow_is_refused() -> None:
+    """balance = target / (price * weight) in the field: the product wraps to any collateral."""
+    circuit, witness = _valid()
+    forged = list(witness)
+    target = 10**40  # a forged collateral far beyond what the account holds
+    pw = _price_weight(circuit, forged, 0)
+    fake = target * pow(pw, -1, R) % R
+    assert fake >= 2**64  # as an integer the product would be astronomically large
+    forged[circuit.index("main.balance[0][0]")] = fake
+    set_bits(forged, circuit, f"{ACC}.balanceRange[0].bits", fake, 64)
+    forged[circuit.index(f"{ACC}.collateral.term[0]")] = target
+    _fails_in(circuit, forged, f"{ACC}.balanceRange[0].bits")
+
+
+def test_position_of_2_64_is_refused() -> None:
+    circuit, witness = _valid()
+    forged = list(witness)
+    fake = 2**64
+    forged[circuit.index("main.size[0][0]")] = fake
+    shifted = fake + 2**64
+    set_bits(forged, circuit, f"{ACC}.sizeRange[0].bits", shifted, 65)
+    forged[circuit.index(f"{ACC}.sizeRange[0].inverse")] = pow(shifted, -1, R)
+    _fails_in(circuit, forged, f"{ACC}.sizeRange[0].bits")
+
+
+def test_requirement_from_a_scenario_other_than_the_worst_is_refused() -> None:
+    """Worked example: losses (unscaled) [-2e16, 0, 3e16, 9e16]; claim 3e16 (scenario 2)."""
+    circuit, witness = _valid()
+    worst = f"{ACC}.worst"
+    # MaxWithZero(S, LB) with LB = bitLength(I (2^64-1)^2) = 129 bits at I = 2.
+    lb_bits = sum(1 for n in circuit.sym if n.startswith(f"{worst}.nonNegative.out["))
+    assert lb_bits == 129
+    losses = [-2 * 10**16, 0, 3 * 10**16, 9 * 10**16]
+    assert witness[circuit.index("main.requirement[0]")] == W * 9 * 10**16
+    fake = 3 * 10**16
+    forged = list(witness)
+    _put(circuit, forged, f"{worst}.out", fake)
+    set_bits(forged, circuit, f"{worst}.nonNegative", fake, lb_bits)
+    for s, loss in enumerate(losses):
+        set_bits(forged, circuit, f"{worst}.above[{s}]", fake - loss, lb_bits + 1)
+    chain = fake
+    _put(circuit, forged, f"{worst}.chain[0]", chain)
+    for s, loss in enumerate(losses):
+        chain = chain * (fake - loss) % R
+        _put(circuit, forged, f"{worst}.chain[{s + 1}]", chain)
+    forged[circuit.index("main.requirement[0]")] = W * fake
+    equity = witness[circuit.index("main.equity[0]")]
+    solvent_bits = sum(1 for n in circuit.sym if n.startswith(f"{ACC}.solvent.bits.out["))
+    set_bits(forged, circuit, f"{ACC}.solvent.bits", equity - W * fake, solvent_bits)
+    failing = _fails_in(circuit, forged, f"{worst}.above[3]")
+    # Every other hint was repaired: the only failure is "requirement >= loss of scenario 3".
+    assert all(any(n.startswith(f"{worst}.above[3]") for n in names) for names in failing), failing
+
+
+def test_node_with_a_sum_that_does_not_match_its_children_is_refused() -> None:
+    """The root claims balance sum + 1 for asset 0, with every hash recomputed over the lie."""
+    circuit, witness = _valid()
+    out = read_batch_outputs(circuit.sym, witness, SMALL)
+    sums = [*out.balance_sums, *out.position_sums]
+    fake = [sums[0] + 1, *sums[1:]]
+    forged = list(witness)
+    node_hash = hash_vector(2 + len(fake))
+    node_witness = node_hash.witness({"in": [out.leaves[0], out.leaves[1], *fake]})
+    assert transplant(forged, circuit, "main.node[0].h.", node_witness, node_hash, "main.") > 0
+    root = node_witness[1]
+    forged[circuit.index("main.root")] = root
+    forged[circuit.index("main.balanceSum[0]")] = fake[0]
+    sums_hash = hash_vector(len(fake))
+    sums_witness = sums_hash.witness({"in": fake})
+    transplant(forged, circuit, "main.sumsH.", sums_witness, sums_hash, "main.")
+    forged[circuit.index("main.sumsHash")] = sums_witness[1]
+    top = hash_vector(3)
+    top_witness = top.witness({"in": [root, sums_witness[1], out.market_hash]})
+    transplant(forged, circuit, "main.top.", top_witness, top, "main.h[0].")
+    forged[circuit.index("main.commitment")] = top_witness[1]
+    # --O2 folds the node's sums into the output wire balanceSum[0]: the constraint that
+    # ties it to balance[0][0] + balance[1][0] (the children) is the one that fails.
+    _fails_in(circuit, forged, "main.balanceSum[0]")
+
+
+def test_batch_hashed_with_a_different_market_is_refused() -> None:
+    """Accounts checked against one snapshot, public value built from another."""
+    market, account = worked_account()
+    other = Account("bob", (5, 7), (3,), (11,))
+    circuit = debug_batch()
+    honest = circuit.witness(inputs_for(market, [account, other]))
+    inst = market.instruments[0]
+    kinder = Market(market.assets, (Instrument(inst.name, inst.mark * 2, inst.shocks),), 4)
+    published = circuit.witness(inputs_for(kinder, [account, other]))
+    assert circuit.failing_names(published) is None
+    forged = list(honest)
+    transplant(forged, circuit, "main.market.", published, circuit, "main.market.")
+    transplant(forged, circuit, "main.top.", published, circuit, "main.top.")
+    for name in ("main.marketHash", "main.commitment"):
+        forged[circuit.index(name)] = published[circuit.index(name)]
+    assert forged[circuit.index("main.commitment")] != honest[circuit.index("main.commitment")]
+    _fails_in(circuit, forged, "main.market.")
