@@ -23,6 +23,22 @@ from zksolvency.circuit.formats.zkey import (
     ZKeyContribution,
 )
 
+# out = (a * b) * (a + 1): wires 0 = 1, 1 = out, 2 = a (public input), 3 = b (private), 4 = t.
+SAMPLE_R1CS = R1CS(
+    prime=R,
+    n_wires=5,
+    n_outputs=1,
+    n_pub_inputs=1,
+    n_prv_inputs=1,
+    n_labels=5,
+    constraints=[
+        ([(2, 1)], [(3, 1)], [(4, 1)]),
+        ([(4, 1)], [(2, 1), (0, 1)], [(1, 1)]),
+    ],
+    wire_to_label=[0, 1, 2, 3, 4],
+)
+SAMPLE_WITNESS = [1, 132, 3, 11, 33]
+
 
 def _g1(k: int) -> G1Point:
     x, y = bn.normalize(bn.multiply(bn.G1, k))

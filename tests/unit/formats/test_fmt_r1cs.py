@@ -27,23 +27,19 @@ from zksolvency.circuit.formats.r1cs import (
 )
 from zksolvency.errors import FormatError, InputError
 
-from .conftest import add_section, r1cs_objects, replace_section, section, set_version
-
-# out = (a * b) * (a + 1): wires 0 = 1, 1 = out, 2 = a (public input), 3 = b (private), 4 = t.
-CIRCUIT = R1CS(
-    prime=R,
-    n_wires=5,
-    n_outputs=1,
-    n_pub_inputs=1,
-    n_prv_inputs=1,
-    n_labels=6,
-    constraints=[
-        ([(2, 1)], [(3, 1)], [(4, 1)]),
-        ([(4, 1)], [(2, 1), (0, 1)], [(1, 1)]),
-    ],
-    wire_to_label=[0, 1, 2, 3, 5],
+from .conftest import (
+    SAMPLE_R1CS,
+    SAMPLE_WITNESS,
+    add_section,
+    r1cs_objects,
+    replace_section,
+    section,
+    set_version,
 )
-WITNESS = [1, 132, 3, 11, 33]
+
+# The shared sample circuit, with a gap in its labels (label 4 optimised away, as circom does).
+CIRCUIT = dataclasses.replace(SAMPLE_R1CS, n_labels=6, wire_to_label=[0, 1, 2, 3, 5])
+WITNESS = SAMPLE_WITNESS
 
 
 @given(r1cs_objects())

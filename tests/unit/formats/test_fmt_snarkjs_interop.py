@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from py_ecc import optimized_bn128 as bn
 
-from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, R
+from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point
 from zksolvency.circuit.formats.binfile import parse_binfile
 from zksolvency.circuit.formats.codec import decode_g1_lem_many
 from zksolvency.circuit.formats.ptau import (
@@ -31,7 +31,6 @@ from zksolvency.circuit.formats.ptau import (
 )
 from zksolvency.circuit.formats.r1cs import (
     CIRCOM_R1CS_SECTION_ORDER,
-    R1CS,
     decode_r1cs,
     encode_r1cs,
     first_unsatisfied_constraint,
@@ -66,7 +65,7 @@ from zksolvency.circuit.formats.zkey import (
 )
 from zksolvency.errors import FormatError, SetupError
 
-from .conftest import replace_section, section
+from .conftest import SAMPLE_R1CS, SAMPLE_WITNESS, replace_section, section
 
 pytestmark = pytest.mark.snarkjs
 
@@ -76,21 +75,8 @@ CIRCOM = BIN / "circom2"
 BEACON = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
 POWER = 6
 
-# out = (a * b) * (a + 1): wires 0 = 1, 1 = out, 2 = a (public input), 3 = b (private), 4 = t.
-CIRCUIT = R1CS(
-    prime=R,
-    n_wires=5,
-    n_outputs=1,
-    n_pub_inputs=1,
-    n_prv_inputs=1,
-    n_labels=5,
-    constraints=[
-        ([(2, 1)], [(3, 1)], [(4, 1)]),
-        ([(4, 1)], [(2, 1), (0, 1)], [(1, 1)]),
-    ],
-    wire_to_label=[0, 1, 2, 3, 4],
-)
-WITNESS = [1, 132, 3, 11, 33]
+CIRCUIT = SAMPLE_R1CS
+WITNESS = SAMPLE_WITNESS
 BAD_WITNESS = [1, 133, 3, 11, 33]  # breaks constraint 1 only
 
 CIRCOM_SOURCE = """pragma circom 2.0.0;
