@@ -4,8 +4,8 @@
 
 Compiles (circom2, --O2, through zksolvency's compile cache) each shipped main of
 circuits/manifest.json, the parts of the reference size on their own (AccountMargin,
-AccountLeaf, SumNode, MarketHash), and SolvencyBatchMain at the reference size for
-B = 1, 2 and 64; prints a table and writes it as Markdown with the machine's core count.
+AccountLeaf, SumNode4, MarketHash), and SolvencyBatchMain at the reference size for
+B = 1, 4 and 64; prints a table and writes it as Markdown with the machine's core count.
 """
 
 from __future__ import annotations
@@ -68,13 +68,13 @@ def measure(with_b64: bool, work: Path) -> tuple[list[Count], dict[str, int]]:
     parts = {
         "AccountMargin(4, 16, 16)": _main_of(batch, f"AccountMargin({a}, {i}, {s})"),
         "AccountLeaf(4, 16)": _main_of(batch, f"AccountLeaf({a}, {i})"),
-        "SumNode(20)": _main_of(REPO / "circuits" / "lib" / "sumtree.circom", f"SumNode({a + i})"),
+        "SumNode4(20, 1)": _main_of(REPO / "circuits" / "lib" / "sumtree.circom", f"SumNode4({a + i}, 1)"),
         "MarketHash(4, 16, 16)": _main_of(batch, f"MarketHash({a}, {i}, {s})"),
     }
     measured = [_count(label, source, work) for label, source in parts.items()]
     counts += measured
     part_counts = {c.label: c.constraints for c in measured}
-    sizes = [1, 2] + ([64] if with_b64 else [])
+    sizes = [1, 4] + ([64] if with_b64 else [])
     for b in sizes:
         counts.append(
             _count(f"reference B={b}", _main_of(batch, f"SolvencyBatchMain({a}, {i}, {s}, {b})"), work)
@@ -85,10 +85,11 @@ def measure(with_b64: bool, work: Path) -> tuple[list[Count], dict[str, int]]:
 def report(counts: list[Count], parts: dict[str, int], with_b64: bool) -> str:
     by = {c.label: c.constraints for c in counts}
     account = parts["AccountMargin(4, 16, 16)"] + parts["AccountLeaf(4, 16)"]
-    node = parts["SumNode(20)"]
-    b1, b2 = by["reference B=1"], by["reference B=2"]
+    node = parts["SumNode4(20, 1)"]
+    b1, b4 = by["reference B=1"], by["reference B=4"]
     fixed = b1 - account  # market hash, price*weight, sums hash, final Poseidon
-    predicted_64 = fixed + 64 * account + 63 * node
+    predicted_64 = fixed + 64 * account + 21 * node  # (64 - 1) / 3 nodes of the 4-ary tree
+    limit = account + node / 3
     lines = [
         "# Solvency circuit constraint counts",
         "",
@@ -103,11 +104,12 @@ def report(counts: list[Count], parts: dict[str, int], with_b64: bool) -> str:
         "",
         f"- rule (AccountMargin): {parts['AccountMargin(4, 16, 16)']:,}",
         f"- leaf hash (AccountLeaf): {parts['AccountLeaf(4, 16)']:,}",
-        f"- one sum-tree node (SumNode(20)), one per account beyond the first: {node:,}",
+        f"- one node of the 4-ary sum tree (SumNode4(20, h)), (B - 1) / 3 per batch: {node:,}",
         f"- per batch, once: {fixed:,} (market hash {parts['MarketHash(4, 16, 16)']:,}, price*weight, "
         "sums hash, final Poseidon)",
         f"- B = 1: {b1:,} in all, {b1:,} per account",
-        f"- B = 2: {b2:,} in all, {b2 / 2:,.0f} per account (B=2 minus B=1: {b2 - b1:,})",
+        f"- B = 4: {b4:,} in all, {b4 / 4:,.0f} per account (B=4 minus B=1: {b4 - b1:,})",
+        f"- large batches (rule + leaf + a third of a node): {limit:,.0f} per account",
     ]
     if with_b64:
         b64 = by["reference B=64"]

@@ -8,16 +8,17 @@ include "../lib/arith.circom";
  *
  * Inputs:      balance[A]       account, private: 0 <= balance < 2^64
  *              size[I]          account, private: abs(size) < 2^64 (negative as r + x)
- *              cost[I]          account, private: abs(cost) < 2^128
+ *              costTotal        account, private: sum_i cost[i], where abs(cost[i]) < 2^128
  *              priceWeight[A]   market: price[a] * weight[a] (computed once per batch)
  *              mark[I]          market
  *              shock[I][S]      market, instrument-major
  * Outputs:     equity           collateral + mark_value (units: quote minor units * 10^12)
  *              requirement      max(0, max_s(-pnl[s]))
  * Parameters:  A assets, I instruments, S scenarios (all >= 1)
- * Proves:      the account's inputs lie in the spec's ranges, equity and
- *              requirement are the integers of spec/MARGIN.md's rule, and
- *              equity >= requirement. An insolvent account has NO satisfying
+ * Proves:      balances and sizes lie in the spec's ranges, abs(costTotal) < 2^CB
+ *              (CB = bitLength(I (2^128 - 1)): what I in-range costs can sum to),
+ *              equity and requirement are the integers of spec/MARGIN.md's rule,
+ *              and equity >= requirement. An insolvent account has NO satisfying
  *              witness: this template refuses it.
  * Assumes:     the market values lie in the spec's ranges (0 <= price < 2^64,
  *              0 <= weight <= 10^4, abs(mark), abs(shock) < 2^64). They are not
@@ -26,13 +27,22 @@ include "../lib/arith.circom";
  *              recomputes that hash from the published snapshot after validating
  *              it, so out-of-range market values are caught outside the circuit.
  *
+ * Why one cost total: the rule uses the costs only through sum_i cost[i]
+ * (mark_value = W (sum_i size[i] mark[i] - sum_i cost[i])). Taking the sum as
+ * the input, range-checked once in CB + 2 = 134 bits at I = 16, replaces 16
+ * range checks of 130 bits and gives exactly the same equity. The per-instrument
+ * range abs(cost) < 2^128 is an input rule that zksolvency.model enforces before
+ * any witness is built; the account holder's inclusion check recomputes the total
+ * from their own positions.
+ *
  * Bound argument (all integers; r is about 2^253.6):
  *   balance * priceWeight   <= (2^64-1)^2 10^4                     < 2^142
  *   collateral              <= A (2^64-1)^2 10^4
- *   size * mark             <  2^128,   abs(cost) < 2^128
- *   abs(mark_value)         <= I ((2^64-1)^2 + 2^128-1) 10^4
+ *   size * mark             <  2^128,   abs(costTotal) < 2^CB
+ *   abs(mark_value)         <= (I (2^64-1)^2 + 2^CB) 10^4
  *   loss[s] = -sum_i size[i] shock[i][s], abs(loss[s]) <= I (2^64-1)^2 < 2^LB
- *   equity - requirement: abs <= A (2^64-1)^2 10^4 + 2 I (2^128) 10^4
+ *   abs(equity - requirement) <= A (2^64-1)^2 10^4 + (2 I (2^64-1)^2 + 2^CB) 10^4;
+ *   when non-negative it is at most equity <= (A (2^64-1)^2 + I (2^64-1)^2 + 2^CB) 10^4 < 2^EB
  * For any A, I below 2^60 all of these are below 2^220, so every field
  * operation below equals the integer operation, and every range check below
  * reads the sign of an exact integer.
@@ -49,11 +59,12 @@ template AccountMargin(A, I, S) {
     var M128 = (1 << 128) - 1;
     // Bits of the largest unscaled loss, and of the largest honest equity - requirement.
     var LB = bitLength(I * M64 * M64);
-    var EB = bitLength(A * M64 * M64 * W + I * (M64 * M64 + M128) * W);
+    var CB = bitLength(I * M128);
+    var EB = bitLength(A * M64 * M64 * W + (I * M64 * M64 + (1 << CB)) * W);
 
     signal input balance[A];
     signal input size[I];
-    signal input cost[I];
+    signal input costTotal;
     signal input priceWeight[A];
     signal input mark[I];
     signal input shock[I][S];
@@ -67,13 +78,12 @@ template AccountMargin(A, I, S) {
         balanceRange[a].in <== balance[a];
     }
     component sizeRange[I];
-    component costRange[I];
     for (var i = 0; i < I; i++) {
         sizeRange[i] = SignedRange(64);
         sizeRange[i].in <== size[i];
-        costRange[i] = SignedRange(128);
-        costRange[i].in <== cost[i];
     }
+    component costRange = SignedRange(CB);
+    costRange.in <== costTotal;
 
     // 2. collateral = sum_a balance[a] * price[a] * weight[a].
     component collateral = DotProduct(A);
@@ -82,17 +92,15 @@ template AccountMargin(A, I, S) {
         collateral.b[a] <== priceWeight[a];
     }
 
-    // 3. mark_value = W * (sum_i size[i] * mark[i] - sum_i cost[i]).
+    // 3. mark_value = W * (sum_i size[i] * mark[i] - costTotal).
     component marked = DotProduct(I);
-    var costs = 0;
     for (var i = 0; i < I; i++) {
         marked.a[i] <== size[i];
         marked.b[i] <== mark[i];
-        costs += cost[i];
     }
 
     // 4. equity = collateral + mark_value.
-    equity <== collateral.out + W * (marked.out - costs);
+    equity <== collateral.out + W * (marked.out - costTotal);
 
     // 5. loss[s] = -sum_i size[i] * shock[i][s] (pnl[s] = -W loss[s]).
     component scenario[S];
@@ -111,7 +119,8 @@ template AccountMargin(A, I, S) {
     }
     requirement <== W * worst.out;
 
-    // 7. Solvent: equity - requirement >= 0 (an integer in (-2^EB', 2^EB), see above).
+    // 7. Solvent: equity - requirement >= 0 (an exact integer far below r/2 in absolute
+    //    value, see above, so its EB-bit decomposition exists exactly when it is >= 0).
     component solvent = UnsignedRange(EB);
     solvent.in <== equity - requirement;
 }

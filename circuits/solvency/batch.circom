@@ -40,28 +40,41 @@ template MarketHash(A, I, S) {
 /*
  * AccountLeaf(A, I)
  *
- * Inputs:      idCommitment, balance[A], size[I], cost[I]
- * Outputs:     out = HashVector(1 + A + 2I)(idCommitment, balance[0..A), size[0..I), cost[0..I))
- * Proves:      out binds the account's commitment and every value, each its own
- *              field element (negative sizes and costs as r + x).
- * Assumes:     nothing (no packing).
+ * Inputs:      idCommitment, costTotal, balance[A], size[I]
+ * Outputs:     out = HashVector(2 + packedLength(A + I))(idCommitment, costTotal,
+ *                    PackSums(A + I, 65)(balance[0..A), size[0..I)))
+ *              i.e. balances and sizes shifted by 2^64 and packed three to an
+ *              element (65 bits each), costTotal as its own field element.
+ * Proves:      out binds the account's commitment and its values.
+ * Assumes:     0 <= balance < 2^64 and abs(size) < 2^64, so that the packing is
+ *              injective: AccountMargin range-checks exactly these values for the
+ *              same account in the same batch. costTotal is not packed (any field
+ *              element is its own input).
  */
 template AccountLeaf(A, I) {
     signal input idCommitment;
+    signal input costTotal;
     signal input balance[A];
     signal input size[I];
-    signal input cost[I];
     signal output out;
 
-    // 1. Flatten and hash.
-    component h = HashVector(1 + A + 2 * I);
-    h.in[0] <== idCommitment;
+    // 1. Pack the leaf's sums (height 0: 65 bits each).
+    var K = A + I;
+    var P = packedLength(K);
+    component pack = PackSums(K, sumWidth(0));
     for (var a = 0; a < A; a++) {
-        h.in[1 + a] <== balance[a];
+        pack.in[a] <== balance[a];
     }
     for (var i = 0; i < I; i++) {
-        h.in[1 + A + i] <== size[i];
-        h.in[1 + A + I + i] <== cost[i];
+        pack.in[A + i] <== size[i];
+    }
+
+    // 2. Hash the commitment, the cost total and the packed values.
+    component h = HashVector(2 + P);
+    h.in[0] <== idCommitment;
+    h.in[1] <== costTotal;
+    for (var j = 0; j < P; j++) {
+        h.in[2 + j] <== pack.out[j];
     }
     out <== h.out;
 }
@@ -70,7 +83,7 @@ template AccountLeaf(A, I) {
  * SolvencyBatch(A, I, S, B)
  *
  * Inputs:      the market: price[A], weight[A], mark[I], shock[I][S]
- *              the accounts: idCommitment[B], balance[B][A], size[B][I], cost[B][I]
+ *              the accounts: idCommitment[B], balance[B][A], size[B][I], costTotal[B]
  *              (padding account: idCommitment 0 and every value 0)
  * Outputs:     commitment      Poseidon(root, sumsHash, marketHash): the ONE value a
  *                              main component makes public
@@ -80,26 +93,31 @@ template AccountLeaf(A, I) {
  *              sumsHash        HashVector(A + I)(balanceSum, positionSum)
  *              marketHash      MarketHash(A, I, S) of the market inputs
  *              leaf[B], equity[B], requirement[B]  per account
- * Parameters:  A, I, S >= 1; B a power of two (1, 2, 4, ...)
+ * Parameters:  A, I, S >= 1; B a power of four (1, 4, 16, 64, ...), at most 4^9
  * Proves:      every account of the batch satisfies spec/MARGIN.md's rule
  *              (equity >= requirement, inputs in range) against the hashed market;
  *              leaf, root and sums are computed from exactly those accounts.
  * Assumes:     the market's ranges are checked by whoever recomputes marketHash
  *              (see AccountMargin). Sums: each balance is in [0, 2^64) and each
- *              size in (-2^64, 2^64), so a node at height h has
- *              0 <= balance sum < 2^(64+h) and abs(position sum) < 2^(64+h):
- *              exact integers for any B below 2^180.
+ *              size in (-2^64, 2^64) (range-checked by AccountMargin), so a node at
+ *              height h has abs(sum) < 2^(64+2h), the bound SumNode4 packs with.
  *
- * Tree: level 0 holds (leaf[b], balance[b], size[b]); a parent is
- * SumNode(A + I) of its two children, sums ordered (balances, sizes).
+ * Tree (4-ary, heap layout, root at slot 0, children of slot n at 4n+1..4n+4,
+ * leaves left to right in the last B slots): a leaf carries (leaf[b]; balance[b],
+ * size[b]); a parent is SumNode4(A + I, height) of its four children, sums
+ * ordered (balances, sizes). For B = 1 the root is the leaf.
  */
 template SolvencyBatch(A, I, S, B) {
     var depth = 0;
-    while ((1 << depth) < B) {
+    var width = 1;
+    while (width < B) {
         depth++;
+        width *= 4;
     }
-    assert(B >= 1 && (1 << depth) == B);
+    assert(B >= 1 && width == B && depth <= 9);
     var K = A + I;
+    var NODES = (4 * B - 1) \ 3;
+    var FIRST_LEAF = (B - 1) \ 3;
 
     signal input price[A];
     signal input weight[A];
@@ -108,7 +126,7 @@ template SolvencyBatch(A, I, S, B) {
     signal input idCommitment[B];
     signal input balance[B][A];
     signal input size[B][I];
-    signal input cost[B][I];
+    signal input costTotal[B];
 
     signal output commitment;
     signal output root;
@@ -147,6 +165,8 @@ template SolvencyBatch(A, I, S, B) {
         margin[b] = AccountMargin(A, I, S);
         leaves[b] = AccountLeaf(A, I);
         leaves[b].idCommitment <== idCommitment[b];
+        leaves[b].costTotal <== costTotal[b];
+        margin[b].costTotal <== costTotal[b];
         for (var a = 0; a < A; a++) {
             margin[b].balance[a] <== balance[b][a];
             margin[b].priceWeight[a] <== priceWeight[a];
@@ -154,40 +174,44 @@ template SolvencyBatch(A, I, S, B) {
         }
         for (var i = 0; i < I; i++) {
             margin[b].size[i] <== size[b][i];
-            margin[b].cost[i] <== cost[b][i];
             margin[b].mark[i] <== mark[i];
             for (var s = 0; s < S; s++) {
                 margin[b].shock[i][s] <== shock[i][s];
             }
             leaves[b].size[i] <== size[b][i];
-            leaves[b].cost[i] <== cost[b][i];
         }
         equity[b] <== margin[b].equity;
         requirement[b] <== margin[b].requirement;
         leaf[b] <== leaves[b].out;
     }
 
-    // 4. The Merkle sum subtree, level by level (B - 1 nodes).
-    signal hashes[2 * B - 1];
-    signal sums[2 * B - 1][K];
+    // 4. The Merkle sum subtree, bottom-up ((B - 1) / 3 nodes).
+    signal hashes[NODES];
+    signal sums[NODES][K];
     for (var b = 0; b < B; b++) {
-        // Level 0 occupies slots [B - 1, 2B - 1) of a heap layout (root at slot 0).
-        hashes[B - 1 + b] <== leaf[b];
+        hashes[FIRST_LEAF + b] <== leaf[b];
         for (var a = 0; a < A; a++) {
-            sums[B - 1 + b][a] <== balance[b][a];
+            sums[FIRST_LEAF + b][a] <== balance[b][a];
         }
         for (var i = 0; i < I; i++) {
-            sums[B - 1 + b][A + i] <== size[b][i];
+            sums[FIRST_LEAF + b][A + i] <== size[b][i];
         }
     }
-    component node[B > 1 ? B - 1 : 1];
-    for (var n = B - 2; n >= 0; n--) {
-        node[n] = SumNode(K);
-        node[n].leftHash <== hashes[2 * n + 1];
-        node[n].rightHash <== hashes[2 * n + 2];
-        for (var k = 0; k < K; k++) {
-            node[n].leftSums[k] <== sums[2 * n + 1][k];
-            node[n].rightSums[k] <== sums[2 * n + 2][k];
+    component node[B > 1 ? FIRST_LEAF : 1];
+    for (var n = FIRST_LEAF - 1; n >= 0; n--) {
+        // Height of slot n: depth minus its level (slots of level l start at (4^l - 1) / 3).
+        var level = 0;
+        var start = 1;
+        while (start <= n) {
+            start = 4 * start + 1;
+            level++;
+        }
+        node[n] = SumNode4(K, depth - level);
+        for (var c = 0; c < 4; c++) {
+            node[n].childHash[c] <== hashes[4 * n + 1 + c];
+            for (var k = 0; k < K; k++) {
+                node[n].childSums[c][k] <== sums[4 * n + 1 + c][k];
+            }
         }
         hashes[n] <== node[n].hash;
         for (var k = 0; k < K; k++) {
@@ -232,7 +256,7 @@ template SolvencyBatchMain(A, I, S, B) {
     signal input idCommitment[B];
     signal input balance[B][A];
     signal input size[B][I];
-    signal input cost[B][I];
+    signal input costTotal[B];
     signal output commitment;
 
     // 1. The whole statement.
@@ -244,6 +268,6 @@ template SolvencyBatchMain(A, I, S, B) {
     batch.idCommitment <== idCommitment;
     batch.balance <== balance;
     batch.size <== size;
-    batch.cost <== cost;
+    batch.costTotal <== costTotal;
     commitment <== batch.commitment;
 }

@@ -1,6 +1,6 @@
 pragma circom 2.1.6;
 
-// Test size: A = 2 assets, I = 2 instruments, S = 4 scenarios, B = 2 accounts.
+// Test size: A = 2 assets, I = 2 instruments, S = 4 scenarios, B = 4 accounts.
 include "batch.circom";
 
-component main = SolvencyBatchMain(2, 2, 4, 2);
+component main = SolvencyBatchMain(2, 2, 4, 4);

@@ -3,10 +3,12 @@
 Each attack starts from a valid witness (its twin: that witness satisfies every constraint),
 changes what a cheating prover would change, repairs every hint it can (bits, products,
 hashes) so that the failure is the check the attack targets, and asserts that a constraint
-of that check fails. Circuit: ``SolvencyBatch(2, 2, 4, 2)`` as main (every output public).
+of that check fails. Circuit: ``SolvencyBatch(2, 2, 4, 4)`` as main (every output public).
 """
 
 from __future__ import annotations
+
+import pytest
 
 from tests.circuits.test_solvency_fixtures import (
     SMALL,
@@ -16,11 +18,14 @@ from tests.circuits.test_solvency_fixtures import (
     inputs_for,
     set_bits,
     transplant,
+    unchecked_batch,
     worked_account,
 )
 from zksolvency.bn254 import R
 from zksolvency.circuit.solvency_outputs import read_batch_outputs
-from zksolvency.model import Account, Instrument, Market
+from zksolvency.errors import InputError
+from zksolvency.ledger import pack_sums
+from zksolvency.model import Account, Instrument, Market, evaluate
 
 W = 10_000
 ACC = "main.margin[0]"
@@ -127,14 +132,15 @@ def test_node_with_a_sum_that_does_not_match_its_children_is_refused() -> None:
     sums = [*out.balance_sums, *out.position_sums]
     fake = [sums[0] + 1, *sums[1:]]
     forged = list(witness)
-    node_hash = hash_vector(2 + len(fake))
-    node_witness = node_hash.witness({"in": [out.leaves[0], out.leaves[1], *fake]})
+    packed = pack_sums(fake, 1)
+    node_hash = hash_vector(4 + len(packed))
+    node_witness = node_hash.witness({"in": [*out.leaves, *packed]})
     assert transplant(forged, circuit, "main.node[0].h.", node_witness, node_hash, "main.") > 0
     root = node_witness[1]
     forged[circuit.index("main.root")] = root
     forged[circuit.index("main.balanceSum[0]")] = fake[0]
     sums_hash = hash_vector(len(fake))
-    sums_witness = sums_hash.witness({"in": fake})
+    sums_witness = sums_hash.witness({"in": [v % R for v in fake]})
     transplant(forged, circuit, "main.sumsH.", sums_witness, sums_hash, "main.")
     forged[circuit.index("main.sumsHash")] = sums_witness[1]
     top = hash_vector(3)
@@ -142,8 +148,77 @@ def test_node_with_a_sum_that_does_not_match_its_children_is_refused() -> None:
     transplant(forged, circuit, "main.top.", top_witness, top, "main.h[0].")
     forged[circuit.index("main.commitment")] = top_witness[1]
     # --O2 folds the node's sums into the output wire balanceSum[0]: the constraint that
-    # ties it to balance[0][0] + balance[1][0] (the children) is the one that fails.
+    # ties it to the children's balances is the one that fails.
     _fails_in(circuit, forged, "main.balanceSum[0]")
+
+
+def _forged_from_unchecked(market: Market, accounts: list[Account]) -> tuple[Circuit, list[int]]:
+    """A witness of the real circuit for accounts the calculator refuses: every signal the
+    circuit without the solvency check computes, copied over by name."""
+    circuit = debug_batch()
+    with pytest.raises(InputError, match="rejected"):
+        circuit.witness(inputs_for(market, accounts))
+    unchecked = unchecked_batch()
+    source = unchecked.witness(inputs_for(market, accounts))
+    forged = [0] * circuit.r1cs.n_wires
+    forged[0] = 1
+    assert transplant(forged, circuit, "main.", source, unchecked, "main.") > 0
+    return circuit, forged
+
+
+def test_insolvent_account_with_a_hand_built_witness_is_refused() -> None:
+    """MARGIN.md's insolvent variant (equity 1e21 < requirement 9e21): every signal is honest
+    except the solvency bits, which carry the low bits of (equity - requirement) mod r. Only
+    the check ``equity - requirement >= 0`` fails."""
+    market, account = worked_account(insolvent=True)
+    result = evaluate(account, market)
+    assert not result.solvent
+    circuit, forged = _forged_from_unchecked(market, [account])
+    bits = sum(1 for n in circuit.sym if n.startswith(f"{ACC}.solvent.bits.out["))
+    set_bits(forged, circuit, f"{ACC}.solvent.bits", result.equity - result.requirement, bits)
+    failing = _fails_in(circuit, forged, f"{ACC}.solvent")
+    assert all(any(n.startswith(f"{ACC}.solvent") for n in names) for names in failing), failing
+
+
+def test_solvent_account_with_the_same_construction_satisfies_every_constraint() -> None:
+    """Twin: the same transplant for the solvent worked example, with the solvency bits set
+    the same way, satisfies every constraint (so the attack above fails only because of the
+    sign of equity - requirement)."""
+    market, account = worked_account()
+    result = evaluate(account, market)
+    circuit = debug_batch()
+    unchecked = unchecked_batch()
+    source = unchecked.witness(inputs_for(market, [account]))
+    forged = [0] * circuit.r1cs.n_wires
+    forged[0] = 1
+    transplant(forged, circuit, "main.", source, unchecked, "main.")
+    bits = sum(1 for n in circuit.sym if n.startswith(f"{ACC}.solvent.bits.out["))
+    set_bits(forged, circuit, f"{ACC}.solvent.bits", result.equity - result.requirement, bits)
+    assert circuit.all_failing(forged) == []
+
+
+def test_position_of_minus_2_64_is_refused() -> None:
+    """size = -2**64: shifted = 0 decomposes, so the inverse (shifted != 0) must catch it."""
+    circuit, witness = _valid()
+    forged = list(witness)
+    fake = -(2**64)
+    forged[circuit.index("main.size[0][0]")] = fake % R
+    set_bits(forged, circuit, f"{ACC}.sizeRange[0].bits", 0, 65)
+    _put(circuit, forged, f"{ACC}.sizeRange[0].inverse", 0)
+    _fails_in(circuit, forged, f"{ACC}.sizeRange[0]")
+
+
+def test_cost_total_of_2_cb_is_refused() -> None:
+    """costTotal = 2**CB (CB = 129 at I = 2) would add W 2**129 of equity: its range check fails."""
+    circuit, witness = _valid()
+    forged = list(witness)
+    cb = sum(1 for n in circuit.sym if n.startswith(f"{ACC}.costRange.bits.out[")) - 1
+    assert cb == 129
+    fake = -(2**cb)  # a cost total of -2**129 (premium "received") inflates equity
+    forged[circuit.index("main.costTotal[0]")] = fake % R
+    set_bits(forged, circuit, f"{ACC}.costRange.bits", fake + 2**cb, cb + 1)
+    _put(circuit, forged, f"{ACC}.costRange.inverse", 0)
+    _fails_in(circuit, forged, f"{ACC}.costRange")
 
 
 def test_batch_hashed_with_a_different_market_is_refused() -> None:

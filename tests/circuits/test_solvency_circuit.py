@@ -1,6 +1,6 @@
-"""The solvency batch circuit against the Python engine (MARGIN.md's rule).
+"""The solvency batch circuit against the Python engine (MARGIN.md's rule) and ledger (hashes).
 
-Each success test has a failure twin right below it. Sizes: ``SMALL`` (A=2, I=2, S=4, B=2).
+Each success test has a failure twin right below it. Sizes: ``SMALL`` (A=2, I=2, S=4, B=4).
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from tests.circuits.test_solvency_fixtures import (
     production,
     worked_account,
 )
+from zksolvency.bn254 import R
 from zksolvency.circuit.solvency_inputs import batch_inputs
 from zksolvency.circuit.solvency_outputs import expected_sums, read_batch_outputs
 from zksolvency.errors import InputError
+from zksolvency.ledger import Node, batch_digest, pack_sums, parent
 from zksolvency.model import Account, Asset, Instrument, Market, evaluate
 
 M64 = 2**64 - 1
@@ -28,12 +30,19 @@ M128 = 2**128 - 1
 
 
 def _check_against_engine(market: Market, accounts: list[Account]) -> None:
-    """Every circuit output equals what Python computes, and the witness satisfies the R1CS."""
+    """Every circuit output equals what Python computes (the margin engine for equity and
+    requirement, the ledger for leaves, root, sums and hashes), and the witness satisfies
+    the R1CS."""
     circuit = debug_batch()
     batch = entries(accounts)
     witness = circuit.witness(batch_inputs(market, batch, SMALL))
     assert circuit.failing_names(witness) is None
     out = read_batch_outputs(circuit.sym, witness, SMALL)
+    digest = batch_digest(market, batch, SMALL)
+    assert out.leaves == tuple(leaf.hash() for leaf in digest.leaves)
+    assert (out.root, out.sums_hash, out.market_hash) == (digest.root, digest.sums_hash, digest.market_hash)
+    assert out.commitment == digest.commitment
+    assert (*out.balance_sums, *out.position_sums) == digest.sums
     padded = [*accounts, *[None] * (SMALL.batch - len(accounts))]
     for k, account in enumerate(padded):
         if account is None:
@@ -91,10 +100,18 @@ def test_extreme_values_are_accepted_and_exact() -> None:
         ((2**64, 0), (0, 0), (0, 0)),
         ((0, 0), (2**64, 0), (0, 0)),
         ((0, 0), (-(2**64), 0), (0, 0)),
-        ((0, 0), (0, 0), (-(2**128), 0)),
+        ((0, 0), (0, 0), (-(2**128), -(2**128))),
+        ((0, 0), (0, 0), (2**128, 2**128)),
         ((-1, 0), (0, 0), (0, 0)),
     ],
-    ids=["balance 2**64", "size 2**64", "size -2**64", "cost -2**128", "balance -1"],
+    ids=[
+        "balance 2**64",
+        "size 2**64",
+        "size -2**64",
+        "cost total -2**129",
+        "cost total 2**129",
+        "balance -1",
+    ],
 )
 def test_values_just_outside_the_ranges_are_refused(
     balances: tuple[int, int], sizes: tuple[int, int], costs: tuple[int, int]
@@ -192,18 +209,54 @@ def test_differential_solvent_account_made_insolvent_is_refused(market: Market, 
 
 
 def test_root_and_sums_hash_follow_the_documented_construction() -> None:
+    """The root is SumNode4 over the four leaves: checked against HashVector compiled on its
+    own (circomlib's Poseidon), with the sums packed by the ledger's ``pack_sums``."""
     market, account = worked_account()
     other = Account("bob", (5, 7), (3,), (11,))
     circuit = debug_batch()
     witness = circuit.witness(inputs_for(market, [account, other]))
     out = read_batch_outputs(circuit.sym, witness, SMALL)
     sums = [*out.balance_sums, *out.position_sums]
-    node = hash_vector(2 + len(sums)).witness({"in": [out.leaves[0], out.leaves[1], *sums]})
+    packed = pack_sums(sums, 1)
+    node = hash_vector(4 + len(packed)).witness({"in": [*out.leaves, *packed]})
     assert node[1] == out.root
-    assert hash_vector(len(sums)).witness({"in": sums})[1] == out.sums_hash
+    assert hash_vector(len(sums)).witness({"in": [v % R for v in sums]})[1] == out.sums_hash
     # Twin: the same hash over sums off by one is a different root.
-    off = [sums[0] + 1, *sums[1:]]
-    assert hash_vector(2 + len(sums)).witness({"in": [out.leaves[0], out.leaves[1], *off]})[1] != out.root
+    off = pack_sums([sums[0] + 1, *sums[1:]], 1)
+    assert hash_vector(4 + len(off)).witness({"in": [*out.leaves, *off]})[1] != out.root
+
+
+def test_cost_enters_the_leaf_only_as_its_total() -> None:
+    """Two accounts with the same cost total (and everything else equal) have the same leaf and
+    equity; the twin with another total has another leaf."""
+    worked, base = worked_account()
+    call = worked.instruments[0]
+    market = Market(worked.assets, (call, Instrument("BTC-P", 3 * 10**16, (1, 2, 3, 4))), 4)
+    cost = base.costs[0]
+    account = Account(base.id, base.balances, (base.sizes[0], 0), (cost, 0))
+    split = Account(base.id, base.balances, (base.sizes[0], 0), (cost - 7, 7))
+    moved = Account(base.id, base.balances, (base.sizes[0], 0), (cost - 7, 8))
+    circuit = debug_batch()
+    read = [
+        read_batch_outputs(circuit.sym, circuit.witness(inputs_for(market, [a])), SMALL)
+        for a in (account, split, moved)
+    ]
+    assert read[0].leaves[0] == read[1].leaves[0]
+    assert read[0].equities[0] == read[1].equities[0]
+    assert read[2].leaves[0] != read[0].leaves[0]
+    assert read[2].equities[0] == read[0].equities[0] - 10_000
+
+
+def test_python_parent_equals_circuit_node() -> None:
+    """``zksolvency.ledger.parent`` at height 1 equals the circuit's root of four leaves;
+    twin: at height 2 (another packing width) it does not."""
+    market, account = worked_account()
+    circuit = debug_batch()
+    out = read_batch_outputs(circuit.sym, circuit.witness(inputs_for(market, [account])), SMALL)
+    digest = batch_digest(market, entries([account]), SMALL)
+    children = [Node(leaf.hash(), leaf.sums) for leaf in digest.leaves]
+    assert parent(children, 1).hash == out.root
+    assert parent(children, 2).hash != out.root
 
 
 def test_production_main_commitment_equals_debug_commitment() -> None:

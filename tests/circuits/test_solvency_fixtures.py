@@ -16,18 +16,19 @@ from pathlib import Path
 from zksolvency.bn254 import R
 from zksolvency.circuit.compile import CompiledCircuit, compile_circuit
 from zksolvency.circuit.formats.r1cs import R1CS, first_unsatisfied_constraint, read_r1cs
-from zksolvency.circuit.solvency_inputs import BatchEntry, CircuitSize, IdCommitter, batch_inputs
+from zksolvency.circuit.solvency_inputs import BatchEntry, CircuitSize, batch_inputs
 from zksolvency.circuit.solvency_outputs import read_sym
 from zksolvency.circuit.witness import WitnessCalculator
+from zksolvency.ledger import id_commitment
 from zksolvency.model import Account, Asset, Instrument, Market
 
 REPO = Path(__file__).resolve().parents[2]
 SOLVENCY = REPO / "circuits" / "solvency"
 LIB = REPO / "circuits" / "lib"
 
-#: The test size (that of ``circuits/solvency/main_test.circom``): A = 2, I = 2, S = 4, B = 2;
-#: S = 4 so that MARGIN.md's worked example fits.
-SMALL = CircuitSize(assets=2, instruments=2, scenarios=4, batch=2)
+#: The test size (that of ``circuits/solvency/main_test.circom``): A = 2, I = 2, S = 4, B = 4;
+#: S = 4 so that MARGIN.md's worked example fits; B = 4, one node of the 4-ary sum tree.
+SMALL = CircuitSize(assets=2, instruments=2, scenarios=4, batch=4)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,37 @@ def debug_batch(size: CircuitSize = SMALL) -> Circuit:
 
 
 @functools.cache
+def unchecked_batch(size: CircuitSize = SMALL) -> Circuit:
+    """``debug_batch`` with step 7 of ``AccountMargin`` (equity >= requirement) cut out.
+
+    Its witness calculator accepts an insolvent account and computes every other signal
+    (products, maximum, hashes, tree) exactly as the real circuit names them, so a test can
+    transplant them into a forged witness of the real circuit and see that the solvency
+    check alone refuses it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="zks-unchecked-"))
+    for sub in ("solvency", "lib"):
+        (folder / sub).mkdir()
+        for source in (REPO / "circuits" / sub).glob("*.circom"):
+            (folder / sub / source.name).write_text(source.read_text())
+    account = folder / "solvency" / "account.circom"
+    text = account.read_text()
+    check = "    component solvent = UnsignedRange(EB);\n    solvent.in <== equity - requirement;\n"
+    assert text.count(check) == 1, "AccountMargin's solvency check moved: update unchecked_batch"
+    account.write_text(text.replace(check, ""))
+    main = folder / "solvency" / "unchecked.circom"
+    main.write_text(
+        'pragma circom 2.1.6;\ninclude "batch.circom";\n'
+        f"component main = SolvencyBatch({size.assets}, {size.instruments}, "
+        f"{size.scenarios}, {size.batch});\n"
+    )
+    compiled = compile_circuit(main, out_dir=folder / "build")
+    return Circuit(
+        compiled, read_r1cs(compiled.r1cs), read_sym(compiled.sym), WitnessCalculator(compiled.wasm)
+    )
+
+
+@functools.cache
 def hash_vector(n: int) -> Circuit:
     """``HashVector(n)`` as main, to compute hashes of arbitrary vectors."""
     source = f'pragma circom 2.1.6;\ninclude "{LIB / "hash.circom"}";\ncomponent main = HashVector({n});\n'
@@ -107,11 +139,6 @@ def production(name: str) -> Circuit:
     return Circuit(
         compiled, read_r1cs(compiled.r1cs), read_sym(compiled.sym), WitnessCalculator(compiled.wasm)
     )
-
-
-@functools.cache
-def committer() -> IdCommitter:
-    return IdCommitter(out_dir=Path(tempfile.mkdtemp()) / "build")
 
 
 def worked_market() -> Market:
@@ -134,7 +161,7 @@ def worked_account(insolvent: bool = False) -> tuple[Market, Account]:
 
 
 def entries(accounts: Sequence[Account]) -> list[BatchEntry]:
-    return [BatchEntry(committer().commit(a.id, 1000 + k), a) for k, a in enumerate(accounts)]
+    return [BatchEntry(id_commitment(a.id, 1000 + k), a) for k, a in enumerate(accounts)]
 
 
 def inputs_for(market: Market, accounts: Sequence[Account], size: CircuitSize = SMALL) -> dict[str, object]:

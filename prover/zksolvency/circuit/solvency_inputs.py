@@ -7,40 +7,36 @@ One function per input group; the layouts are the circuits' (see the headers of
   weight 0, instruments with mark 0 and every shock 0, scenarios with shock 0 for
   every instrument. None of these changes any account's equity or requirement
   (a zero shock is a zero loss, and ``requirement >= 0`` already);
-* each account: ``idCommitment`` (below), balances, sizes and costs, padded with
-  zeros to ``A`` and ``I``; negative values stay negative Python ints (the witness
-  calculator encodes ``x < 0`` as ``r + x``);
+* each account: ``idCommitment`` (below), balances and sizes padded with zeros to
+  ``A`` and ``I``, and ``costTotal``, the sum of its costs (the rule uses the costs
+  only through that sum; see ``circuits/solvency/account.circom``); negative values
+  stay negative Python ints (the witness calculator encodes ``x < 0`` as ``r + x``);
 * padding accounts, up to the batch size ``B``: commitment 0 and every value 0.
 
 The account id never enters a circuit: only ``Poseidon(id_field_element(id), salt)``
-does, computed here by running the witness calculator of the tiny
-``circuits/solvency/id_commitment.circom`` (circomlib's own Poseidon, so there is no
-second implementation to drift).
+does (``zksolvency.ledger.id_commitment``).
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from zksolvency.bn254 import R
-from zksolvency.circuit.compile import compile_circuit
-from zksolvency.circuit.witness import WitnessCalculator
 from zksolvency.model.accounts import Account
 from zksolvency.model.market import Market
 
-#: The repository's ``circuits/`` folder.
-CIRCUITS_DIR = Path(__file__).resolve().parents[3] / "circuits"
-#: The helper circuit that computes id commitments.
-ID_COMMITMENT_CIRCUIT = CIRCUITS_DIR / "solvency" / "id_commitment.circom"
 #: Ids are 1..31 UTF-8 bytes; the length goes above bit 248.
 ID_MAX_BYTES = 31
 _ID_LENGTH_SHIFT = 248
 
 Inputs = dict[str, object]
+
+
+def is_power_of_four(n: int) -> bool:
+    """True for 1, 4, 16, 64, ... (the batch sizes of the 4-ary sum tree)."""
+    return n >= 1 and n & (n - 1) == 0 and (n.bit_length() - 1) % 2 == 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +51,8 @@ class CircuitSize:
     def __post_init__(self) -> None:
         if min(self.assets, self.instruments, self.scenarios, self.batch) < 1:
             raise ValueError(f"circuit size {self}: every parameter must be at least 1")
-        if self.batch & (self.batch - 1):
-            raise ValueError(f"circuit size {self}: the batch size must be a power of two")
+        if not is_power_of_four(self.batch):
+            raise ValueError(f"circuit size {self}: the batch size must be a power of four (1, 4, 16, ...)")
 
     def check_market(self, market: Market) -> None:
         """Raise ``ValueError`` unless ``market`` fits (possibly padded) in this size."""
@@ -94,25 +90,6 @@ def random_salt() -> int:
     return secrets.randbelow(R)
 
 
-class IdCommitter:
-    """Computes ``Poseidon(id_field_element(id), salt)`` with circomlib's Poseidon.
-
-    Compiles ``circuits/solvency/id_commitment.circom`` once (cached by content) into
-    ``out_dir`` and runs its witness calculator for each commitment.
-    """
-
-    def __init__(self, out_dir: str | os.PathLike[str] | None = None) -> None:
-        compiled = compile_circuit(ID_COMMITMENT_CIRCUIT, out_dir=out_dir)
-        self._calculator = WitnessCalculator(compiled.wasm)
-
-    def commit(self, account_id: str, salt: int) -> int:
-        """The commitment of ``account_id`` under ``salt`` (``0 <= salt < r``)."""
-        if not 0 <= salt < R:
-            raise ValueError("salt must lie in [0, r)")
-        witness = self._calculator.calculate({"id": id_field_element(account_id), "salt": salt})
-        return witness[1]  # wire 1 is the only output, ``out``
-
-
 def _padded(values: Sequence[int], length: int) -> list[int]:
     return [*values, *([0] * (length - len(values)))]
 
@@ -130,14 +107,14 @@ def market_inputs(market: Market, size: CircuitSize) -> Inputs:
     }
 
 
-def account_values(account: Account, size: CircuitSize) -> tuple[list[int], list[int], list[int]]:
-    """``(balances, sizes, costs)`` zero-padded to ``size``."""
+def account_values(account: Account, size: CircuitSize) -> tuple[list[int], list[int], int]:
+    """``(balances, sizes, cost total)``, the vectors zero-padded to ``size``."""
     if len(account.balances) > size.assets or len(account.sizes) > size.instruments:
         raise ValueError(f"account {account.id!r} does not fit the circuit size {size}")
     return (
         _padded(account.balances, size.assets),
         _padded(account.sizes, size.instruments),
-        _padded(account.costs, size.instruments),
+        sum(account.costs),
     )
 
 
@@ -149,19 +126,19 @@ def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSiz
     commitments: list[int] = []
     balances: list[list[int]] = []
     sizes: list[list[int]] = []
-    costs: list[list[int]] = []
+    cost_totals: list[int] = []
     for entry in entries:
         if not 0 <= entry.commitment < R:
             raise ValueError(f"account {entry.account.id!r}: commitment is not a field element")
-        bal, siz, cst = account_values(entry.account, size)
+        bal, siz, cost_total = account_values(entry.account, size)
         commitments.append(entry.commitment)
         balances.append(bal)
         sizes.append(siz)
-        costs.append(cst)
+        cost_totals.append(cost_total)
     for _ in range(size.batch - len(entries)):
         commitments.append(0)
         balances.append([0] * size.assets)
         sizes.append([0] * size.instruments)
-        costs.append([0] * size.instruments)
-    inputs.update(idCommitment=commitments, balance=balances, size=sizes, cost=costs)
+        cost_totals.append(0)
+    inputs.update(idCommitment=commitments, balance=balances, size=sizes, costTotal=cost_totals)
     return inputs

@@ -95,7 +95,7 @@ def expected_sums(
     balance_sums = [0] * size.assets
     position_sums = [0] * size.instruments
     for entry in entries:
-        balances, sizes, _costs = account_values(entry.account, size)
+        balances, sizes, _cost_total = account_values(entry.account, size)
         balance_sums = [total + value for total, value in zip(balance_sums, balances, strict=True)]
         position_sums = [total + value for total, value in zip(position_sums, sizes, strict=True)]
     return tuple(balance_sums), tuple(position_sums)
