@@ -29,6 +29,7 @@ def cli() -> None:
 def _register() -> None:
     """Attach every command; each lives in its own module under ``zksolvency.cli``."""
     from zksolvency.cli.circuit_cmd import circuit
+    from zksolvency.cli.contracts import contracts
     from zksolvency.cli.demo_cmd import demo
     from zksolvency.cli.doctor_cmd import doctor
     from zksolvency.cli.groth16_cmd import groth16
@@ -38,7 +39,7 @@ def _register() -> None:
     from zksolvency.cli.witness_cmd import witness
     from zksolvency.cli.zkey_cmd import zkey
 
-    for command in (demo, doctor, margin, market, circuit, ptau, groth16, zkey, witness):
+    for command in (demo, doctor, margin, market, circuit, ptau, groth16, zkey, witness, contracts):
         cli.add_command(command)
 
 
