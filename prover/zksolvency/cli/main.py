@@ -28,18 +28,23 @@ def cli() -> None:
 
 def _register() -> None:
     """Attach every command; each lives in its own module under ``zksolvency.cli``."""
+    from zksolvency.cli.audit import audit
     from zksolvency.cli.circuit_cmd import circuit
     from zksolvency.cli.contracts import contracts
     from zksolvency.cli.demo_cmd import demo
     from zksolvency.cli.doctor_cmd import doctor
     from zksolvency.cli.groth16_cmd import groth16
+    from zksolvency.cli.inclusion import inclusion
     from zksolvency.cli.margin_cmd import margin
     from zksolvency.cli.market_cmd import market
     from zksolvency.cli.ptau_cmd import ptau
+    from zksolvency.cli.round import round_group
     from zksolvency.cli.witness_cmd import witness
     from zksolvency.cli.zkey_cmd import zkey
 
     for command in (demo, doctor, margin, market, circuit, ptau, groth16, zkey, witness, contracts):
+        cli.add_command(command)
+    for command in (round_group, audit, inclusion):  # rounds (issue 5)
         cli.add_command(command)
 
 

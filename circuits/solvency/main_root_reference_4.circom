@@ -1,0 +1,6 @@
+pragma circom 2.1.6;
+
+// Root of a round at the reference size: A = 4 assets, I = 16 instruments, NB = 4 batch slots.
+include "root.circom";
+
+component main = SolvencyRootMain(4, 16, 4);

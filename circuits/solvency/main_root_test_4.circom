@@ -1,0 +1,6 @@
+pragma circom 2.1.6;
+
+// Root of a round at the test size: A = 2 assets, I = 2 instruments, NB = 4 batch slots.
+include "root.circom";
+
+component main = SolvencyRootMain(2, 2, 4);

@@ -1,0 +1,178 @@
+pragma circom 2.1.6;
+
+include "../lib/range.circom";
+include "../lib/hash.circom";
+include "circomlib/circuits/poseidon.circom";
+
+/*
+ * The top of a round: the batch commitments of a whole exchange, summed and hashed
+ * into one public value. The same construction in Python is
+ * prover/zksolvency/ledger/round_tree.py (docs/margin.md, "A round").
+ */
+
+/*
+ * MerkleRoot4(N)
+ *
+ * Inputs:      leaf[N]      field elements, left to right
+ * Outputs:     root         the plain 4-ary Poseidon Merkle root of the leaves
+ * Parameters:  N a power of four (1, 4, 16, ...)
+ * Proves:      root = leaf[0] when N = 1; otherwise every node is
+ *              Poseidon(4)(its four children, left to right), heap layout (root at
+ *              slot 0, children of slot n at 4n+1..4n+4, leaves in the last N slots).
+ * Assumes:     nothing (no sums, no packing: every child is a whole field element).
+ */
+template MerkleRoot4(N) {
+    var width = 1;
+    while (width < N) {
+        width *= 4;
+    }
+    assert(N >= 1 && width == N);
+    var NODES = (4 * N - 1) \ 3;
+    var FIRST_LEAF = (N - 1) \ 3;
+    signal input leaf[N];
+    signal output root;
+
+    // 1. Leaves in the last N slots.
+    signal hashes[NODES];
+    for (var b = 0; b < N; b++) {
+        hashes[FIRST_LEAF + b] <== leaf[b];
+    }
+
+    // 2. Parents bottom-up, one Poseidon(4) each.
+    component node[N > 1 ? FIRST_LEAF : 1];
+    for (var n = FIRST_LEAF - 1; n >= 0; n--) {
+        node[n] = Poseidon(4);
+        for (var c = 0; c < 4; c++) {
+            node[n].inputs[c] <== hashes[4 * n + 1 + c];
+        }
+        hashes[n] <== node[n].out;
+    }
+    root <== hashes[0];
+}
+
+/*
+ * SolvencyRoot(A, I, NB)
+ *
+ * Inputs:      batchRoot[NB]      private: the root hash of each batch's Merkle sum subtree
+ *              batchSums[NB][K]   private: each batch's sums, K = A + I (balance sums, then
+ *                                 net position sums; negative as r + x)
+ *              marketHash         private: MarketHash of the snapshot, shared by every batch
+ *              roundId            private: the round's number, 0 <= roundId < 2^64
+ * Outputs:     commitment         Poseidon(globalRoot, totalsHash, marketHash, roundId): the
+ *                                 ONE value SolvencyRootMain makes public (the on-chain
+ *                                 registry recomputes it with Poseidon(4) from the round's
+ *                                 published globalRoot, totalsHash, marketHash and roundId)
+ *              batchCommitment[NB]  c_b = Poseidon(batchRoot_b, HashVector(K)(batchSums_b),
+ *                                 marketHash): exactly SolvencyBatch's commitment
+ *              globalRoot         MerkleRoot4(NB) of the c_b
+ *              totals[K]          sum over the slots of batchSums_b
+ *              totalsHash         HashVector(K)(totals)
+ * Parameters:  A, I >= 1; NB a power of four (the number of batch slots)
+ * Proves:      the public commitment binds a list of batch commitments (through
+ *              globalRoot) and the totals of the sums those commitments open to,
+ *              without revealing any batch's sums. Slots the round does not use hold
+ *              padding batches (a batch of B padding accounts), whose commitment
+ *              anyone recomputes from the snapshot.
+ * Assumes:     each c_b is the public signal of a verified SolvencyBatch proof or the
+ *              padding commitment: the auditor recomputes globalRoot from the
+ *              published list of c_b and checks every batch proof against it. Then
+ *              (Poseidon being collision resistant) batchSums_b are the sums that
+ *              batch's circuit computed, each with abs < 2^(64 + 2 d) for a batch of
+ *              4^d accounts, d <= 9 (SumNode4's bound, from range-checked leaves).
+ *
+ * Bound argument: abs(totals[k]) <= NB * 2^(64 + 2*9) = NB * 2^82. The field
+ * additions below equal the integer additions while that stays below r/2 ~ 2^252.6,
+ * i.e. for any NB < 2^170; NB is asserted below 2^40. So totals are the exact integer
+ * totals, and totalsHash hashes each as one field element (r + x if negative), as
+ * the auditor does with the published totals.
+ *
+ * roundId is range-checked into 64 bits so that the public commitment names one
+ * round number, the one the registry stores as a uint64.
+ */
+template SolvencyRoot(A, I, NB) {
+    assert(A >= 1 && I >= 1 && NB >= 1 && NB < (1 << 40));
+    var K = A + I;
+    signal input batchRoot[NB];
+    signal input batchSums[NB][K];
+    signal input marketHash;
+    signal input roundId;
+    signal output commitment;
+    signal output batchCommitment[NB];
+    signal output globalRoot;
+    signal output totals[K];
+    signal output totalsHash;
+
+    // 1. 0 <= roundId < 2^64.
+    component roundRange = UnsignedRange(64);
+    roundRange.in <== roundId;
+
+    // 2. Each slot's commitment, as SolvencyBatch computes it.
+    component sumsH[NB];
+    component slot[NB];
+    for (var b = 0; b < NB; b++) {
+        sumsH[b] = HashVector(K);
+        for (var k = 0; k < K; k++) {
+            sumsH[b].in[k] <== batchSums[b][k];
+        }
+        slot[b] = Poseidon(3);
+        slot[b].inputs[0] <== batchRoot[b];
+        slot[b].inputs[1] <== sumsH[b].out;
+        slot[b].inputs[2] <== marketHash;
+        batchCommitment[b] <== slot[b].out;
+    }
+
+    // 3. The global root over the slot commitments.
+    component tree = MerkleRoot4(NB);
+    for (var b = 0; b < NB; b++) {
+        tree.leaf[b] <== batchCommitment[b];
+    }
+    globalRoot <== tree.root;
+
+    // 4. Totals (linear; exact by the bound argument above) and their hash.
+    for (var k = 0; k < K; k++) {
+        var acc = 0;
+        for (var b = 0; b < NB; b++) {
+            acc += batchSums[b][k];
+        }
+        totals[k] <== acc;
+    }
+    component totalsH = HashVector(K);
+    for (var k = 0; k < K; k++) {
+        totalsH.in[k] <== totals[k];
+    }
+    totalsHash <== totalsH.out;
+
+    // 5. The one public value.
+    component top = Poseidon(4);
+    top.inputs[0] <== globalRoot;
+    top.inputs[1] <== totalsHash;
+    top.inputs[2] <== marketHash;
+    top.inputs[3] <== roundId;
+    commitment <== top.out;
+}
+
+/*
+ * SolvencyRootMain(A, I, NB)
+ *
+ * Inputs:      as SolvencyRoot, all private
+ * Outputs:     commitment, the only public signal
+ * Proves:      what SolvencyRoot proves; the verifier learns only
+ *              Poseidon(globalRoot, totalsHash, marketHash, roundId), which it
+ *              recomputes from the bundle's global root, totals, snapshot and round id.
+ */
+template SolvencyRootMain(A, I, NB) {
+    var K = A + I;
+    signal input batchRoot[NB];
+    signal input batchSums[NB][K];
+    signal input marketHash;
+    signal input roundId;
+    signal output commitment;
+
+    // 1. The whole statement.
+    component round = SolvencyRoot(A, I, NB);
+    round.batchRoot <== batchRoot;
+    round.batchSums <== batchSums;
+    round.marketHash <== marketHash;
+    round.roundId <== roundId;
+    commitment <== round.commitment;
+}

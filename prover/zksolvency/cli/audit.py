@@ -1,0 +1,55 @@
+"""``zksolvency audit``: check a round's bundle with nothing but the bundle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.groth16.kernels import BACKENDS
+from zksolvency.round.audit import audit_bundle
+
+
+@click.command("audit")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: ok, checks, warnings.")
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default=BACKENDS[0],
+    show_default=True,
+    help="Proof verifier: native (arkworks) or python (py_ecc).",
+)
+@handle_errors
+def audit(bundle: Path, as_json: bool, backend: str) -> None:
+    """Verify every proof of a round's BUNDLE and recompute every public value.
+
+    Needs nothing but the bundle: the verification keys are in it and every hash
+    is recomputed in Python. Checks the snapshot (validated, its SHA-256 and its
+    Poseidon hash), the key files' hashes, each batch proof and that its public
+    signal is the listed commitment, the padding of unused slots, the global root
+    from the commitments, the totals hash, the public value
+    P = Poseidon(global root, totals hash, market hash, round id) against the root
+    proof's public signal, and the root proof.
+
+    \b
+    Exit status: 0 every check passed, 1 some check failed, 2 not a bundle.
+    """
+    # The on-chain check (--rpc-url, the registry's record of the round) plugs in here
+    # through audit_bundle(..., onchain=...): see zksolvency.round.audit.ExtraChecks.
+    report = audit_bundle(bundle, backend)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=1))
+    else:
+        for check in report.checks:
+            click.echo(check.line())
+        for message in report.warnings:
+            warn(message)
+        failed = len(report.failed())
+        click.echo(
+            f"{len(report.checks)} checks, {failed} failed: bundle {'VALID' if report.ok else 'INVALID'}"
+        )
+    if not report.ok:
+        fail(f"audit failed: {', '.join(c.name for c in report.failed())}", EXIT_NEGATIVE)

@@ -1,0 +1,187 @@
+"""``zksolvency round prove``: every account of a venue, one snapshot, one bundle."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.groth16.kernels import BACKENDS
+from zksolvency.model.accounts import AccountFormat
+from zksolvency.round.plan import InsolventAccounts
+from zksolvency.round.prove import Progress, RoundOptions, prove_round
+from zksolvency.round.workdir import ProofRecord
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+class ProgressBar(Progress):
+    """A progress bar on stderr: batches done, rate, time left."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.started = 0.0
+        self.done = 0
+
+    def _rate(self, _item: object) -> str:
+        elapsed = time.perf_counter() - self.started
+        return f"{self.done / elapsed * 60:.1f} batches/min" if self.done and elapsed > 0 else ""
+
+    def start(self, to_prove: int, reused: int) -> None:
+        if reused:
+            click.echo(f"{reused} batches already proven and verified: reused", err=True)
+        self.started = time.perf_counter()
+        self.bar = click.progressbar(
+            length=to_prove,
+            label="proving batches",
+            file=click.get_text_stream("stderr"),
+            show_eta=True,
+            show_pos=True,
+            item_show_func=self._rate,
+        )
+        self.bar.__enter__()
+
+    def batch_done(self, index: int, record: ProofRecord) -> None:
+        self.done += 1
+        self.bar.update(1, index)
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group("round")
+def round_group() -> None:
+    """Rounds: prove every account of a venue at one snapshot into one bundle."""
+
+
+@round_group.command("prove")
+@click.option("--accounts", "accounts_path", required=True, type=_FILE, help="Accounts: JSON Lines or CSV.")
+@click.option("--market", "market_path", required=True, type=_FILE, help="Market snapshot (JSON).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The bundle folder to write.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "csv"]),
+    default="auto",
+    show_default=True,
+    help="Accounts file format; auto goes by the extension.",
+)
+@click.option(
+    "--size",
+    "shape",
+    default="reference",
+    show_default=True,
+    help="Circuit size (A, I, S) by its name in circuits/manifest.json: reference or test.",
+)
+@click.option(
+    "--batch-size", type=int, default=None, help="Accounts per batch proof (default: the largest shipped)."
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=None, help="Prover processes (default: all cores)."
+)
+@click.option(
+    "--backend", type=click.Choice(BACKENDS), default=BACKENDS[0], show_default=True, help="Prover kernels."
+)
+@click.option("--round-id", type=int, default=None, help="Round number, 0..2**64-1 (default: Unix time).")
+@click.option(
+    "--pad-to",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Pad with empty dummy accounts to this count, so that the bundle hides the account count.",
+)
+@click.option(
+    "--inclusion-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the private per-account inclusion files go (default: OUT.inclusion beside the bundle).",
+)
+@click.option(
+    "--ptau",
+    type=_FILE,
+    default=None,
+    help="A prepared ceremony .ptau for the setup (default: an UNSAFE dev ptau, cached).",
+)
+@handle_errors
+def prove_cmd(
+    accounts_path: Path,
+    market_path: Path,
+    out: Path,
+    fmt: AccountFormat,
+    shape: str,
+    batch_size: int | None,
+    workers: int | None,
+    backend: str,
+    round_id: int | None,
+    pad_to: int | None,
+    inclusion_dir: Path | None,
+    ptau: Path | None,
+) -> None:
+    """Prove that every account is solvent and write the round's bundle.
+
+    Validates both files, refuses the round (listing id, equity, requirement) if
+    any account is insolvent, splits the accounts into batches, proves each batch
+    on all cores and the top of the tree with the root circuit, then writes OUT
+    (public: proofs, keys, snapshot, totals, global root) and the private
+    inclusion files (one per account, for its holder).
+
+    An interrupted run resumes where it stopped: proven batches are kept in a
+    private work folder beside OUT (.OUT.work) until the bundle is written.
+
+    \b
+    Exit status: 0 proven, 1 some account insolvent, 2 bad input.
+
+    \b
+    Example:
+      zksolvency round prove --accounts examples/accounts-solvent.jsonl \\
+          --market examples/market.json --out round-1 --round-id 1
+    """
+    options = RoundOptions(
+        accounts=accounts_path,
+        market=market_path,
+        out=out,
+        fmt=fmt,
+        shape=shape,
+        batch_size=batch_size,
+        workers=workers,
+        backend=backend,
+        round_id=round_id,
+        pad_to=pad_to,
+        inclusion_dir=inclusion_dir,
+        ptau=ptau,
+    )
+    try:
+        result = prove_round(options, say=lambda m: click.echo(m, err=True), progress=ProgressBar())
+    except InsolventAccounts as exc:
+        rows = [("id", "equity", "requirement")] + [
+            (a.id, str(a.equity), str(a.requirement)) for a in exc.accounts
+        ]
+        widths = [max(len(row[c]) for row in rows) for c in range(3)]
+        for row in rows:
+            click.echo(f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}")
+        fail(str(exc), EXIT_NEGATIVE)
+    if result.unsafe_setup:
+        warn(
+            "the keys come from an UNSAFE single-party dev ptau; "
+            "pass --ptau with a ceremony file for a real round"
+        )
+    click.echo(f"bundle:          {result.bundle}")
+    click.echo(
+        f"inclusion files: {result.inclusion_dir} (private: hand each file to its account holder only)"
+    )
+    click.echo(f"accounts:        {result.accounts} in {result.batches} batches, {result.slots} slots")
+    click.echo(
+        f"proven:          {result.proven} batches now, {result.reused} reused from an interrupted run"
+    )
+    click.echo(f"global root:     {result.global_root}")
+    click.echo(f"totals hash:     {result.totals_hash}")
+    click.echo(f"public value P:  {result.public_value}")
+    click.echo(f"time:            {result.seconds:.1f} s")

@@ -1,0 +1,290 @@
+"""The circuits of a round: which shipped sizes to use, and their compiled files and keys.
+
+``circuits/manifest.json`` lists the shipped batch circuits (``solvency``: ``A, I, S, B``)
+and root circuits (``root``: ``A, I`` and the number of slots ``NB``). A round uses one
+batch circuit (chosen by shape name and batch size) and the smallest root circuit of
+the same ``A, I`` with at least as many slots as the round has batches.
+
+Keys are made once and kept in the key cache, ``$ZKSOLVENCY_CACHE/round-keys`` (or
+``~/.cache/zksolvency/round-keys``), one folder per circuit, compiled ``.r1cs`` hash and
+phase-1 file: ``circuit.zkey``, ``verification_key.json`` and ``info.json`` (hashes,
+sizes, whether the setup is UNSAFE). Without a ceremony ``.ptau`` the phase-1 file is an
+UNSAFE single-party dev ptau, also cached (``ptau/potNN_unsafe.ptau``), and every key
+made from it says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zksolvency.circuit.compile import cache_dir, compile_circuit
+from zksolvency.circuit.formats.ptau import PTauFile
+from zksolvency.circuit.formats.r1cs import read_r1cs
+from zksolvency.circuit.formats.snarkjs_json import VerificationKey, write_vkey
+from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey, write_zkey_raw
+from zksolvency.circuit.solvency_inputs import CircuitSize
+from zksolvency.errors import SetupError
+from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
+from zksolvency.groth16.ptau_dev import MAX_DEV_POWER, generate_dev_ptau, is_unsafe_dev_ptau
+from zksolvency.groth16.setup import domain_power, setup
+from zksolvency.groth16.vkey import alphabeta_12
+from zksolvency.ledger.round_tree import slot_count
+
+REPO = Path(__file__).resolve().parents[3]
+MANIFEST = REPO / "circuits" / "manifest.json"
+
+Say = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class CircuitEntry:
+    """One shipped main: a batch circuit (``batch`` set) or a root circuit (``slots`` set)."""
+
+    name: str
+    main: Path
+    assets: int
+    instruments: int
+    scenarios: int = 0
+    batch: int = 0
+    slots: int = 0
+
+    @property
+    def size(self) -> CircuitSize:
+        """The batch circuit's template parameters (batch circuits only)."""
+        return CircuitSize(self.assets, self.instruments, self.scenarios, self.batch)
+
+    def describe(self) -> dict[str, object]:
+        """The entry as the bundle manifest records it."""
+        out: dict[str, object] = {"name": self.name, "assets": self.assets, "instruments": self.instruments}
+        if self.batch:
+            out.update(scenarios=self.scenarios, batch=self.batch)
+        else:
+            out.update(slots=self.slots)
+        return out
+
+
+@dataclass(frozen=True)
+class Manifest:
+    batches: tuple[CircuitEntry, ...]
+    roots: tuple[CircuitEntry, ...]
+
+    def batch_circuit(self, shape: str, batch: int | None) -> CircuitEntry:
+        """The batch circuit with the shape ``(A, I, S)`` of entry ``shape`` and batch size ``batch``.
+
+        ``batch`` ``None``: the largest shipped batch of that shape.
+        """
+        named = [e for e in self.batches if e.name == shape]
+        if not named:
+            raise SetupError(f"no circuit size {shape!r} in {MANIFEST.name} (choose from: {self.shapes()})")
+        dims = (named[0].assets, named[0].instruments, named[0].scenarios)
+        same = sorted(
+            (e for e in self.batches if (e.assets, e.instruments, e.scenarios) == dims), key=lambda e: e.batch
+        )
+        if batch is None:
+            return same[-1]
+        for entry in same:
+            if entry.batch == batch:
+                return entry
+        shipped = ", ".join(str(e.batch) for e in same)
+        raise SetupError(f"circuit size {shape!r} ships batch sizes {shipped}, not {batch}")
+
+    def root_circuit(self, assets: int, instruments: int, batches: int) -> CircuitEntry:
+        """The smallest root circuit for ``A, I`` with at least ``batches`` slots."""
+        fits = sorted(
+            (e for e in self.roots if (e.assets, e.instruments) == (assets, instruments)),
+            key=lambda e: e.slots,
+        )
+        for entry in fits:
+            if entry.slots >= max(1, batches):
+                return entry
+        largest = fits[-1].slots if fits else 0
+        raise SetupError(
+            f"{batches} batches need a root circuit with {slot_count(batches)} slots; "
+            f"{MANIFEST.name} ships at most {largest} for A={assets}, I={instruments} "
+            "(use a larger batch size, or add a main_root_*.circom and a manifest entry)"
+        )
+
+    def shapes(self) -> str:
+        return ", ".join(dict.fromkeys(e.name for e in self.batches))
+
+
+def _entry(raw: dict[str, object], kind: str) -> CircuitEntry:
+    try:
+        name, main = str(raw["name"]), REPO / str(raw["main"])
+        ints = {k: int(str(raw.get(k, 0))) for k in ("assets", "instruments", "scenarios", "batch", "slots")}
+    except (KeyError, ValueError) as exc:
+        raise SetupError(f"{MANIFEST}: malformed {kind} entry {raw!r}: {exc}") from None
+    return CircuitEntry(name, main, **ints)
+
+
+def load_manifest(path: Path = MANIFEST) -> Manifest:
+    """The shipped batch and root circuits of ``circuits/manifest.json``."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SetupError(f"{path}: cannot read the circuit manifest: {exc}") from None
+    return Manifest(
+        tuple(_entry(e, "solvency") for e in document.get("solvency", [])),
+        tuple(_entry(e, "root") for e in document.get("root", [])),
+    )
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+def keys_root() -> Path:
+    """``$ZKSOLVENCY_CACHE/round-keys`` (beside the compile cache)."""
+    return cache_dir().parent / "round-keys"
+
+
+def dev_ptau_dir() -> Path:
+    return cache_dir().parent / "ptau"
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CircuitKeys:
+    """A compiled circuit and its keys, with the hashes the bundle records."""
+
+    entry: CircuitEntry
+    r1cs: Path
+    wasm: Path
+    zkey: Path
+    vkey: Path
+    constraints: int
+    domain_power: int
+    r1cs_sha256: str
+    zkey_sha256: str
+    vkey_sha256: str
+    unsafe: bool
+    ptau: str
+
+
+def _find_dev_ptau(power: int) -> Path | None:
+    """The smallest cached dev ptau of at least ``power`` (a bigger one serves smaller domains)."""
+    found: list[tuple[int, Path]] = []
+    for path in dev_ptau_dir().glob("pot*_unsafe.ptau"):
+        digits = path.name[3:].split("_", 1)[0]
+        if digits.isdigit() and int(digits) >= power:
+            found.append((int(digits), path))
+    return min(found)[1] if found else None
+
+
+def dev_ptau(power: int, backend: str | None, say: Say = _quiet) -> Path:
+    """A cached UNSAFE dev ptau of at least ``power``, generated when there is none."""
+    if power > MAX_DEV_POWER:
+        raise SetupError(
+            f"a domain of 2^{power} needs a ceremony ptau (dev ptaus stop at power "
+            f"{MAX_DEV_POWER}); pass --ptau"
+        )
+    existing = _find_dev_ptau(power)
+    if existing is not None:
+        return existing
+    path = dev_ptau_dir() / f"pot{power}_unsafe.ptau"
+    say(f"phase 1: generating an UNSAFE dev ptau of power {power} ({path})")
+    generate_dev_ptau(path, power, backend=backend)
+    return path
+
+
+def _vkey_from_zkey(zkey: Path) -> VerificationKey:
+    hdr = read_zkey_header(zkey)
+    return VerificationKey(
+        n_public=hdr.n_public,
+        alpha1=hdr.alpha1,
+        beta2=hdr.beta2,
+        gamma2=hdr.gamma2,
+        delta2=hdr.delta2,
+        ic=list(hdr.ic),
+        alphabeta_12=alphabeta_12(hdr.alpha1, hdr.beta2),
+    )
+
+
+def _make_zkey(r1cs_path: Path, ptau_path: Path, out: Path, backend: str, say: Say) -> bool:
+    """Setup + one random contribution into ``out``; True when the ptau is an UNSAFE dev file."""
+    r1cs = read_r1cs(r1cs_path)
+    with PTauFile(ptau_path) as ptau:
+        unsafe = is_unsafe_dev_ptau(ptau)
+        if backend == "native":
+            from zksolvency.groth16.native_setup import setup_raw
+
+            write_zkey_raw(out, setup_raw(r1cs, ptau, "zksolvency round setup", progress=say))
+        else:
+            write_zkey(out, setup(r1cs, ptau, "zksolvency round setup", get_kernels(backend), progress=say))
+    return unsafe
+
+
+def prepare_keys(
+    entry: CircuitEntry, ptau: Path | None = None, backend: str | None = None, say: Say = _quiet
+) -> CircuitKeys:
+    """Compile ``entry`` (cached) and set it up (cached per ``.r1cs`` and phase-1 file).
+
+    ``ptau`` ``None``: an UNSAFE dev ptau from the cache (generated if missing).
+    """
+    backend = backend or DEFAULT_BACKEND
+    root = keys_root()
+    compiled = compile_circuit(entry.main, out_dir=root / "build" / entry.name)
+    r1cs_sha = sha256_file(compiled.r1cs)
+    r1cs = read_r1cs(compiled.r1cs)
+    power = domain_power(r1cs)
+    ptau_tag = "unsafe-dev" if ptau is None else hashlib.sha256(str(ptau.resolve()).encode()).hexdigest()[:16]
+    folder = root / f"{entry.name}-{r1cs_sha[:16]}-{ptau_tag}"
+    info_path = folder / "info.json"
+    if not info_path.is_file():
+        say(f"setup: {entry.name} ({r1cs.n_constraints:,} constraints, domain 2^{power}, {backend} backend)")
+        phase1 = ptau if ptau is not None else dev_ptau(power, backend, say)
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=root))
+        try:
+            unsafe = _make_zkey(compiled.r1cs, phase1, tmp / "circuit.zkey", backend, say)
+            write_vkey(tmp / "verification_key.json", _vkey_from_zkey(tmp / "circuit.zkey"))
+            info = {
+                "circuit": entry.name,
+                "constraints": r1cs.n_constraints,
+                "domain_power": power,
+                "r1cs_sha256": r1cs_sha,
+                "zkey_sha256": sha256_file(tmp / "circuit.zkey"),
+                "vkey_sha256": sha256_file(tmp / "verification_key.json"),
+                "unsafe": unsafe,
+                "ptau": "UNSAFE single-party dev ptau" if unsafe else phase1.name,
+            }
+            (tmp / "info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+            try:
+                os.rename(tmp, folder)
+            except OSError:
+                if not info_path.is_file():  # not a concurrent run that got there first
+                    raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    return CircuitKeys(
+        entry=entry,
+        r1cs=compiled.r1cs,
+        wasm=compiled.wasm,
+        zkey=folder / "circuit.zkey",
+        vkey=folder / "verification_key.json",
+        constraints=int(info["constraints"]),
+        domain_power=int(info["domain_power"]),
+        r1cs_sha256=str(info["r1cs_sha256"]),
+        zkey_sha256=str(info["zkey_sha256"]),
+        vkey_sha256=str(info["vkey_sha256"]),
+        unsafe=bool(info["unsafe"]),
+        ptau=str(info["ptau"]),
+    )
