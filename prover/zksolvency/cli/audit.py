@@ -10,6 +10,7 @@ import click
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.round.audit import audit_bundle
+from zksolvency.round.onchain import onchain_checks
 
 
 @click.command("audit")
@@ -22,8 +23,20 @@ from zksolvency.round.audit import audit_bundle
     show_default=True,
     help="Proof verifier: native (arkworks) or python (py_ecc).",
 )
+@click.option(
+    "--rpc-url",
+    help="Also check the chain: the registry of --deployment holds this round with the same values.",
+)
+@click.option(
+    "--deployment",
+    "deployment_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="deployment.json of the registry (with --rpc-url; alone: its recorded local node).",
+)
 @handle_errors
-def audit(bundle: Path, as_json: bool, backend: str) -> None:
+def audit(
+    bundle: Path, as_json: bool, backend: str, rpc_url: str | None, deployment_file: Path | None
+) -> None:
     """Verify every proof of a round's BUNDLE and recompute every public value.
 
     Needs nothing but the bundle: the verification keys are in it and every hash
@@ -34,12 +47,19 @@ def audit(bundle: Path, as_json: bool, backend: str) -> None:
     P = Poseidon(global root, totals hash, market hash, round id) against the root
     proof's public signal, and the root proof.
 
+    With --rpc-url and/or --deployment, two more checks: the registry's verifier was
+    rendered from the bundle's root key, and the registry holds this round id with the
+    bundle's global root, totals hash and market hash.
+
     \b
     Exit status: 0 every check passed, 1 some check failed, 2 not a bundle.
     """
-    # The on-chain check (--rpc-url, the registry's record of the round) plugs in here
-    # through audit_bundle(..., onchain=...): see zksolvency.round.audit.ExtraChecks.
-    report = audit_bundle(bundle, backend)
+    onchain = None
+    if rpc_url is not None or deployment_file is not None:
+        if deployment_file is None:
+            fail("--rpc-url needs --deployment (the deployment.json naming the registry)")
+        onchain = onchain_checks(deployment_file, rpc_url)
+    report = audit_bundle(bundle, backend, onchain=onchain)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=1))
     else:

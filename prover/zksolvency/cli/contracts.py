@@ -109,7 +109,8 @@ def anvil_cmd(port: int | None, state: Path | None) -> None:
         fail(f"anvil exited with status {status}")
 
 
-def _private_key(started_local: bool) -> str:
+def signing_key(started_local: bool) -> str:
+    """The signing key: $ZKSOLVENCY_PRIVATE_KEY, anvil's dev key on a chain we started, or a hidden prompt."""
     key = key_from_env()
     if key is not None:
         return key
@@ -179,7 +180,7 @@ def deploy_cmd(
         rpc_url = node.url
         click.echo(f"started anvil (pid {node.pid}) on {node.url} for chain '{chain}'; log: {node.log}")
     try:
-        account = load_account(_private_key(started_local=node is not None))
+        account = load_account(signing_key(started_local=node is not None))
         w3 = connect(rpc_url)
         deployment = deploy_contracts(w3, account, compiled, circuit, operator)
         if node is not None:

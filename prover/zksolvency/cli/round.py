@@ -8,9 +8,12 @@ from typing import Any
 
 import click
 
+from zksolvency.chain import ContractRejected, read_deployment
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.cli.contracts import deployment_option, rpc_option, signing_key
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
+from zksolvency.round.onchain import publish_bundle
 from zksolvency.round.plan import InsolventAccounts
 from zksolvency.round.prove import Progress, RoundOptions, prove_round
 from zksolvency.round.workdir import ProofRecord
@@ -185,3 +188,33 @@ def prove_cmd(
     click.echo(f"totals hash:     {result.totals_hash}")
     click.echo(f"public value P:  {result.public_value}")
     click.echo(f"time:            {result.seconds:.1f} s")
+
+
+@round_group.command("publish")
+@click.argument("bundle", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@deployment_option
+@rpc_option
+@handle_errors
+def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> None:
+    """Publish the round of BUNDLE to the registry of a deployment.
+
+    Sends the bundle's global root, totals hash, market hash and round id with its
+    root proof to SolvencyRegistry.publishRound. The registry recomputes the public
+    value with Poseidon(4), verifies the proof and accepts only its operator and a
+    round id above the last. Run `zksolvency audit BUNDLE` first.
+
+    The key comes from $ZKSOLVENCY_PRIVATE_KEY or a hidden prompt, never from an
+    argument (on a local chain that `contracts deploy` started: anvil's public dev key).
+
+    \b
+    Exit status: 0 published, 1 refused by the registry, 2 bad input or no chain.
+    """
+    deployment = read_deployment(deployment_file)
+    key = signing_key(started_local=deployment.local_node is not None and rpc_url is None)
+    try:
+        published = publish_bundle(bundle, deployment, rpc_url, key)
+    except ContractRejected as exc:
+        fail(f"the registry refused the round: {exc}", EXIT_NEGATIVE)
+    click.echo(f"round {published.round_id} published in block {published.block_number}")
+    click.echo(f"transaction:     {published.tx_hash} ({published.gas_used:,} gas)")
+    click.echo(f"public value P:  {published.public_input}")
