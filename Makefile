@@ -16,7 +16,10 @@ test: install toolchain check pytest
 
 install: $(PY_STAMP)
 
-$(PY_STAMP): pyproject.toml
+# The editable install also builds the Rust extension (prover/native, maturin): rebuild when it changes.
+NATIVE_SRC := prover/native/Cargo.toml prover/native/Cargo.lock $(wildcard prover/native/src/*.rs)
+
+$(PY_STAMP): pyproject.toml $(NATIVE_SRC)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==26.3
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -44,4 +47,5 @@ bench: install toolchain
 	$(BIN)/python benchmarks/groth16_reference.py
 
 clean:
-	rm -rf $(VENV) toolchain/node_modules .zksolvency-cache demo-out benchmarks/work
+	rm -rf $(VENV) toolchain/node_modules .zksolvency-cache demo-out benchmarks/work prover/native/target
+	rm -f prover/zksolvency/_native*.so

@@ -17,7 +17,7 @@ from zksolvency.circuit.formats.snarkjs_json import (
     write_public,
 )
 from zksolvency.circuit.formats.wtns import read_wtns
-from zksolvency.circuit.formats.zkey import read_zkey, write_zkey
+from zksolvency.circuit.formats.zkey import read_zkey, write_zkey, write_zkey_raw
 from zksolvency.cli.common import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, handle_errors, warn
 from zksolvency.errors import FormatError
 from zksolvency.groth16.kernels import BACKENDS, get_kernels
@@ -58,17 +58,27 @@ def setup_cmd(r1cs_file: Path, ptau_file: Path, out: Path, name: str, backend: s
     parties with `zksolvency zkey contribute` or `snarkjs zkey contribute`.
     """
     start = time.perf_counter()
+
+    def say(message: str) -> None:
+        click.echo(f"  {message}", err=True)
+
     r1cs = read_r1cs(r1cs_file)
     with PTauFile(ptau_file) as ptau:
         if is_unsafe_dev_ptau(ptau):
             warn(f"{ptau_file} is an UNSAFE single-party dev ptau: proofs under this key can be forged")
-        zkey = run_setup(
-            r1cs, ptau, name, get_kernels(backend), progress=lambda m: click.echo(f"  {m}", err=True)
-        )
-    write_zkey(out, zkey)
+        if backend == "native":  # raw sections end to end (groth16.native_setup)
+            from zksolvency.groth16.native_setup import setup_raw
+
+            raw = setup_raw(r1cs, ptau, name, progress=say)
+            write_zkey_raw(out, raw)
+            domain_size, n_public = raw.header.domain_size, raw.header.n_public
+        else:
+            zkey = run_setup(r1cs, ptau, name, get_kernels(backend), progress=say)
+            write_zkey(out, zkey)
+            domain_size, n_public = zkey.domain_size, zkey.n_public
     click.echo(
-        f"wrote {out}: {r1cs.n_constraints} constraints, domain {zkey.domain_size}, "
-        f"{zkey.n_public} public signals, {time.perf_counter() - start:.1f} s"
+        f"wrote {out}: {r1cs.n_constraints} constraints, domain {domain_size}, "
+        f"{n_public} public signals, {time.perf_counter() - start:.1f} s"
     )
 
 
@@ -86,9 +96,12 @@ def prove_cmd(zkey_file: Path, wtns_file: Path, proof_out: Path, public_out: Pat
     the OS and are never stored.
     """
     start = time.perf_counter()
-    zkey = read_zkey(zkey_file)
-    witness = read_wtns(wtns_file)
-    proof, public = prove(zkey, witness, get_kernels(backend))
+    if backend == "native":  # the key's sections go to Rust undecoded (groth16.native_prove)
+        from zksolvency.groth16.native_prove import prove_files
+
+        proof, public = prove_files(zkey_file, wtns_file)
+    else:
+        proof, public = prove(read_zkey(zkey_file), read_wtns(wtns_file), get_kernels(backend))
     write_proof(proof_out, proof)
     write_public(public_out, public)
     click.echo(f"wrote {proof_out} and {public_out} ({time.perf_counter() - start:.2f} s, {backend} kernels)")
@@ -98,7 +111,8 @@ def prove_cmd(zkey_file: Path, wtns_file: Path, proof_out: Path, public_out: Pat
 @click.argument("vkey_file", metavar="VKEY.json", type=_existing)
 @click.argument("public_file", metavar="PUBLIC.json", type=_existing)
 @click.argument("proof_file", metavar="PROOF.json", type=_existing)
-def verify_cmd(vkey_file: Path, public_file: Path, proof_file: Path) -> None:
+@backend_option
+def verify_cmd(vkey_file: Path, public_file: Path, proof_file: Path, backend: str) -> None:
     """Check PROOF.json for PUBLIC.json under VKEY.json.
 
     Exit status 0 when the proof is valid, 1 when it is not, 2 when an input is
@@ -107,7 +121,7 @@ def verify_cmd(vkey_file: Path, public_file: Path, proof_file: Path) -> None:
     Same arguments as `snarkjs groth16 verify`.
     """
     try:
-        result = verify(read_vkey(vkey_file), read_public(public_file), read_proof(proof_file))
+        result = verify(read_vkey(vkey_file), read_public(public_file), read_proof(proof_file), backend)
     except (MalformedInput, FormatError) as exc:
         fail(f"malformed input: {exc}", EXIT_BAD_INPUT)
     except OSError as exc:

@@ -27,7 +27,7 @@ from zksolvency.circuit.formats.snarkjs_json import Proof
 from zksolvency.circuit.formats.zkey import Groth16ZKey
 from zksolvency.errors import InputError
 from zksolvency.groth16 import curve
-from zksolvency.groth16.kernels import Kernels, get_kernels
+from zksolvency.groth16.kernels import Kernels, get_kernels, is_native
 
 
 def qap_evaluations(zkey: Groth16ZKey, witness: Sequence[int]) -> tuple[list[int], list[int], list[int]]:
@@ -59,6 +59,11 @@ def prove_with(
     check_witness(zkey, witness)
     r %= R
     s %= R
+    if is_native(kernels):
+        # One native call on the key's sections (groth16.native_prove); same proof as below.
+        from zksolvency.groth16.native_prove import prove_zkey
+
+        return prove_zkey(zkey, witness, r, s)
     a_eval, b_eval, c_eval = qap_evaluations(zkey, witness)
     h = kernels.quotient_scalars(a_eval, b_eval, c_eval)
     private = witness[zkey.n_public + 1 :]

@@ -31,11 +31,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, R
+from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, G1Point, G2Point, R
 from zksolvency.circuit.formats.ptau import PTauContribution, PTauFile, PTauPublicKey, write_ptau
 from zksolvency.errors import SetupError
 from zksolvency.groth16.curve import g1_mul, g2_mul
 from zksolvency.groth16.fixed_base import g1_multiples, g2_multiples
+from zksolvency.groth16.kernels import DEFAULT_BACKEND
 from zksolvency.groth16.kernels.python import PythonKernels
 from zksolvency.groth16.transcript import blake2b_512, hash_g1, hash_to_g2
 
@@ -104,8 +105,48 @@ def _proof_of_knowledge(secret: int, personalization: int, challenge: bytes) -> 
     return g1_s, g1_sx, g2_spx
 
 
-def generate_dev_ptau(path: str | os.PathLike[str], power: int, dev: DevSecrets | None = None) -> None:
-    """Write an UNSAFE prepared ``.ptau`` of ``power`` to ``path`` (atomically)."""
+def dev_contribution(
+    power: int,
+    dev: DevSecrets,
+    tau_g1: G1Point,
+    tau_g2: G2Point,
+    alpha_g1: G1Point,
+    beta_g1: G1Point,
+    beta_g2: G2Point,
+) -> PTauContribution:
+    """The one contribution record of a dev file, named :data:`UNSAFE_NAME`.
+
+    ``tau_g1 = tau G1``, ``tau_g2 = tau G2``, ``alpha_g1``, ``beta_g1``, ``beta_g2``
+    as in the file; the proofs of knowledge answer the empty ceremony's challenge.
+    """
+    challenge = first_challenge_hash(power)
+    keys = [_proof_of_knowledge(s, i, challenge) for i, s in enumerate((dev.tau, dev.alpha, dev.beta))]
+    return PTauContribution(
+        tau_g1=tau_g1,
+        tau_g2=tau_g2,
+        alpha_g1=alpha_g1,
+        beta_g1=beta_g1,
+        beta_g2=beta_g2,
+        key=PTauPublicKey(
+            tau_g1_s=keys[0][0],
+            tau_g1_sx=keys[0][1],
+            alpha_g1_s=keys[1][0],
+            alpha_g1_sx=keys[1][1],
+            beta_g1_s=keys[2][0],
+            beta_g1_sx=keys[2][1],
+            tau_g2_spx=keys[0][2],
+            alpha_g2_spx=keys[1][2],
+            beta_g2_spx=keys[2][2],
+        ),
+        partial_hash=bytes(216),
+        next_challenge=bytes(64),
+        type=0,
+        name=UNSAFE_NAME,
+    )
+
+
+def check_dev_ptau_request(path: str | os.PathLike[str], power: int) -> None:
+    """``SetupError`` unless ``power`` is in range and the file name says ``unsafe``."""
     if not 1 <= power <= MAX_DEV_POWER:
         raise SetupError(f"dev ptau power must be between 1 and {MAX_DEV_POWER}, got {power}")
     if "unsafe" not in Path(path).name.lower():
@@ -113,6 +154,22 @@ def generate_dev_ptau(path: str | os.PathLike[str], power: int, dev: DevSecrets 
             f"{path}: a dev ptau's file name must contain 'unsafe' (e.g. pot{power}_unsafe.ptau), "
             "so nobody mistakes it for a ceremony file"
         )
+
+
+def generate_dev_ptau(
+    path: str | os.PathLike[str], power: int, dev: DevSecrets | None = None, backend: str | None = None
+) -> None:
+    """Write an UNSAFE prepared ``.ptau`` of ``power`` to ``path`` (atomically).
+
+    ``backend``: ``"native"`` (the default when built: seconds at power 16,
+    see ``native_ptau_dev``) or ``"python"``; the points are the same.
+    """
+    check_dev_ptau_request(path, power)
+    if (backend or DEFAULT_BACKEND) == "native":
+        from zksolvency.groth16.native_ptau_dev import generate_dev_ptau_native
+
+        generate_dev_ptau_native(path, power, dev)
+        return
     dev = dev or DevSecrets.random()
     n = 1 << power
     tau_pows = _powers(dev.tau, 2 * n)
@@ -136,29 +193,8 @@ def generate_dev_ptau(path: str | os.PathLike[str], power: int, dev: DevSecrets 
         g1_multiples(G1_GENERATOR, [dev.beta * x % R for x in lag]),
     )
 
-    challenge = first_challenge_hash(power)
-    keys = [_proof_of_knowledge(s, i, challenge) for i, s in enumerate((dev.tau, dev.alpha, dev.beta))]
-    contribution = PTauContribution(
-        tau_g1=tau_g1[1],
-        tau_g2=tau_g2[1],
-        alpha_g1=alpha_tau_g1[0],
-        beta_g1=beta_tau_g1[0],
-        beta_g2=beta_g2,
-        key=PTauPublicKey(
-            tau_g1_s=keys[0][0],
-            tau_g1_sx=keys[0][1],
-            alpha_g1_s=keys[1][0],
-            alpha_g1_sx=keys[1][1],
-            beta_g1_s=keys[2][0],
-            beta_g1_sx=keys[2][1],
-            tau_g2_spx=keys[0][2],
-            alpha_g2_spx=keys[1][2],
-            beta_g2_spx=keys[2][2],
-        ),
-        partial_hash=bytes(216),
-        next_challenge=bytes(64),
-        type=0,
-        name=UNSAFE_NAME,
+    contribution = dev_contribution(
+        power, dev, tau_g1[1], tau_g2[1], alpha_tau_g1[0], beta_tau_g1[0], beta_g2
     )
     write_ptau(
         path,

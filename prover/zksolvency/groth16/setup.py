@@ -43,10 +43,12 @@ from zksolvency.circuit.formats.zkey import (
     MPCParams,
     ZKeyCoeff,
     ZKeyContribution,
+    decode_zkey,
+    encode_zkey_raw,
 )
 from zksolvency.errors import SetupError
 from zksolvency.groth16 import curve
-from zksolvency.groth16.kernels import Kernels, get_kernels
+from zksolvency.groth16.kernels import Kernels, get_kernels, is_native
 from zksolvency.groth16.transcript import Hasher, blake2b_512, hash_g1, hash_g2, hash_to_g2
 
 Progress = Callable[[str], None]
@@ -66,6 +68,10 @@ def new_zkey(
 ) -> Groth16ZKey:
     """The initial (zero-contribution) proving key, identical to snarkjs's ``zkey new``."""
     kernels = kernels or get_kernels()
+    if is_native(kernels):
+        from zksolvency.groth16.native_setup import new_zkey_raw
+
+        return decode_zkey(encode_zkey_raw(new_zkey_raw(r1cs, ptau, progress)))
     say = progress or (lambda _msg: None)
     if not ptau.prepared:
         raise SetupError("the ptau file is not prepared for phase 2 (no Lagrange sections)")
@@ -185,8 +191,10 @@ def _scale_all(points: Sequence[G1Point], k: int) -> list[G1Point]:
     return curve.g1_batch_to_affine([curve.g1_mul_jacobian(p, k) for p in points])
 
 
-def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str | None) -> Groth16ZKey:
-    """Deterministic core of a phase-2 contribution with secret ``d = delta_secret``.
+def contribution_record(
+    mpc: MPCParams, delta1: G1Point, delta2: G2Point, delta_secret: int, g1_s_secret: int, name: str | None
+) -> tuple[ZKeyContribution, G1Point, G2Point]:
+    """The contribution record for secret ``d = delta_secret``, and delta1, delta2 times ``d``.
 
     ``g1_s_secret`` picks the random G1 point of the proof of knowledge
     (``g1_s = g1_s_secret * G1``). The transcript is BLAKE2b-512 of the circuit
@@ -196,8 +204,8 @@ def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str
     if d == 0 or g1_s_secret % R == 0:
         raise SetupError("a contribution secret must be non-zero")
     hasher = blake2b_512()
-    hasher.update(zkey.mpc.cs_hash)
-    for c in zkey.mpc.contributions:
+    hasher.update(mpc.cs_hash)
+    for c in mpc.contributions:
         _hash_pubkey(hasher, c)
     g1_s = curve.g1_mul(G1_GENERATOR, g1_s_secret)
     g1_sx = curve.g1_mul(g1_s, d)
@@ -205,10 +213,10 @@ def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str
     hash_g1(hasher, g1_sx)
     transcript = hasher.digest()
     g2_spx = curve.g2_mul(hash_to_g2(transcript), d)
-    delta1 = curve.g1_mul(zkey.delta1, d)
-    delta2 = curve.g2_mul(zkey.delta2, d)
+    new_delta1 = curve.g1_mul(delta1, d)
+    new_delta2 = curve.g2_mul(delta2, d)
     record = ZKeyContribution(
-        delta_after=delta1,
+        delta_after=new_delta1,
         g1_s=g1_s,
         g1_sx=g1_sx,
         g2_spx=g2_spx,
@@ -216,7 +224,18 @@ def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str
         type=0,
         name=name,
     )
-    d_inv = pow(d, -1, R)
+    return record, new_delta1, new_delta2
+
+
+def contribute(zkey: Groth16ZKey, delta_secret: int, g1_s_secret: int, name: str | None) -> Groth16ZKey:
+    """Deterministic core of a phase-2 contribution with secret ``d = delta_secret``.
+
+    See :func:`contribution_record` for the record; C and H are divided by ``d``.
+    """
+    record, delta1, delta2 = contribution_record(
+        zkey.mpc, zkey.delta1, zkey.delta2, delta_secret, g1_s_secret, name
+    )
+    d_inv = pow(delta_secret % R, -1, R)
     return replace(
         zkey,
         delta1=delta1,
@@ -248,4 +267,8 @@ def setup(
     progress: Progress | None = None,
 ) -> Groth16ZKey:
     """Initial key plus one random contribution: a key nobody but this run could forge with."""
+    if is_native(kernels):
+        from zksolvency.groth16.native_setup import setup_raw
+
+        return decode_zkey(encode_zkey_raw(setup_raw(r1cs, ptau, contribution_name, progress)))
     return contribute_random(new_zkey(r1cs, ptau, kernels, progress), contribution_name)

@@ -22,7 +22,7 @@ computed as four Miller loops multiplied together and one final exponentiation.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from py_ecc import optimized_bn128 as bn
@@ -32,6 +32,7 @@ from zksolvency.circuit.formats.codec import g1_on_curve, g2_on_curve
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
 from zksolvency.errors import ZkSolvencyError
 from zksolvency.groth16.curve import g2_in_subgroup
+from zksolvency.groth16.kernels import BACKENDS, DEFAULT_BACKEND
 
 
 class MalformedInput(ZkSolvencyError):
@@ -56,17 +57,25 @@ def _check_g1(p: G1Point, what: str) -> None:
         raise MalformedInput(f"{what}: point is not on the G1 curve")
 
 
-def _check_g2(p: G2Point, what: str) -> None:
+SubgroupCheck = Callable[[G2Point], bool]
+
+
+def _check_g2(p: G2Point, what: str, in_subgroup: SubgroupCheck = g2_in_subgroup) -> None:
     if p is not None and not all(0 <= c < Q for xy in p for c in xy):
         raise MalformedInput(f"{what}: coordinate not below the base field modulus q")
     if not g2_on_curve(p):
         raise MalformedInput(f"{what}: point is not on the G2 twist curve")
-    if not g2_in_subgroup(p):
+    if not in_subgroup(p):
         raise MalformedInput(f"{what}: point is not in the order-r subgroup of G2")
 
 
-def validate(vk: VerificationKey, public: Sequence[int], proof: Proof) -> None:
-    """Raise :class:`MalformedInput` naming the first thing that makes verification meaningless."""
+def validate(
+    vk: VerificationKey, public: Sequence[int], proof: Proof, in_subgroup: SubgroupCheck = g2_in_subgroup
+) -> None:
+    """Raise :class:`MalformedInput` naming the first thing that makes verification meaningless.
+
+    ``in_subgroup`` decides G2 subgroup membership (the native backend passes arkworks' test).
+    """
     if len(vk.ic) != vk.n_public + 1:
         raise MalformedInput(f"verification key: nPublic is {vk.n_public} but IC has {len(vk.ic)} points")
     if len(public) != vk.n_public:
@@ -80,11 +89,11 @@ def validate(vk: VerificationKey, public: Sequence[int], proof: Proof) -> None:
             )
     _check_g1(vk.alpha1, "verification key vk_alpha_1")
     for name, p2 in (("vk_beta_2", vk.beta2), ("vk_gamma_2", vk.gamma2), ("vk_delta_2", vk.delta2)):
-        _check_g2(p2, f"verification key {name}")
+        _check_g2(p2, f"verification key {name}", in_subgroup)
     for i, p in enumerate(vk.ic):
         _check_g1(p, f"verification key IC[{i}]")
     _check_g1(proof.a, "proof pi_a")
-    _check_g2(proof.b, "proof pi_b")
+    _check_g2(proof.b, "proof pi_b", in_subgroup)
     _check_g1(proof.c, "proof pi_c")
 
 
@@ -109,8 +118,20 @@ def pairing_product_is_one(pairs: Sequence[tuple[G1Point, G2Point]]) -> bool:
     return bool(bn.final_exponentiate(acc) == bn.FQ12.one())
 
 
-def verify(vk: VerificationKey, public: Sequence[int], proof: Proof) -> Verification:
-    """Check ``proof`` for ``public`` under ``vk``; raises :class:`MalformedInput` first if need be."""
+def verify(
+    vk: VerificationKey, public: Sequence[int], proof: Proof, backend: str | None = None
+) -> Verification:
+    """Check ``proof`` for ``public`` under ``vk``; raises :class:`MalformedInput` first if need be.
+
+    ``backend``: ``"native"`` (arkworks, the default when built) or ``"python"`` (py_ecc);
+    both apply the same validation and give the same answer.
+    """
+    if (backend or DEFAULT_BACKEND) == "native":
+        from zksolvency.groth16.native_verify import verify_native
+
+        return verify_native(vk, public, proof)
+    if backend not in (None, "python"):
+        raise ValueError(f"unknown verifier backend {backend!r} (choose from: {', '.join(BACKENDS)})")
     validate(vk, public, proof)
     vk_x = _py_g1(vk.ic[0])
     for x, ic in zip(public, vk.ic[1:], strict=True):

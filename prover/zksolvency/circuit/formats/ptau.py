@@ -641,3 +641,38 @@ def write_ptau(
         str(path),
     )
     write_binfile(path, PTAU_MAGIC, PTAU_VERSION, sections)
+
+
+def write_ptau_sections(
+    path: str | os.PathLike[str],
+    power: int,
+    ceremony_power: int,
+    points: dict[int, bytes],
+    contributions: Sequence[PTauContribution],
+) -> None:
+    """Write a ``.ptau`` from point sections already in LEM (e.g. computed natively), atomically.
+
+    ``points`` maps section ids 2..6 (and 12..15 for a prepared file) to their
+    payloads; each size is checked against ``power``, the points themselves are trusted.
+    """
+    what = str(path)
+    _check_power(power, ceremony_power, what)
+    counts = _counts(power)
+    ids = [s for s in PTAU_SECTION_ORDER if s not in (PTAU_SECTION_HEADER, PTAU_SECTION_CONTRIBUTIONS)]
+    prepared = any(s in points for s in _LAGRANGE_SECTIONS)
+    wanted = [s for s in ids if s in _PHASE1_SECTIONS or prepared]
+    if sorted(points) != sorted(wanted):
+        raise FormatError(f"{what}: point sections {sorted(points)} given, expected {sorted(wanted)}")
+    for section_id in wanted:
+        want = counts[section_id] * _point_bytes(section_id)
+        if len(points[section_id]) != want:
+            raise FormatError(
+                f"{what}: {_SECTION_NAMES[section_id]} has {len(points[section_id])} bytes, "
+                f"expected {want} for power {power}"
+            )
+    header = struct.pack("<I", N8) + int_to_le(Q, N8) + struct.pack("<II", power, ceremony_power)
+    sections = [(PTAU_SECTION_HEADER, header)]
+    sections += [(s, points[s]) for s in _PHASE1_SECTIONS if s in points]
+    sections.append((PTAU_SECTION_CONTRIBUTIONS, encode_ptau_contributions(contributions)))
+    sections += [(s, points[s]) for s in _LAGRANGE_SECTIONS if s in points]
+    write_binfile(path, PTAU_MAGIC, PTAU_VERSION, sections)

@@ -521,3 +521,174 @@ def read_zkey_header(path: str | os.PathLike[str]) -> ZKeyHeader:
         ic,
         n_coeffs,
     )
+
+
+# --- raw sections (the native prover's view) ------------------------------------------
+
+#: Sections whose payload is a run of LEM points, and the size of one point.
+_RAW_POINT_SECTIONS = {
+    ZKEY_SECTION_IC: G1_BYTES,
+    ZKEY_SECTION_A: G1_BYTES,
+    ZKEY_SECTION_B1: G1_BYTES,
+    ZKEY_SECTION_B2: G2_BYTES,
+    ZKEY_SECTION_C: G1_BYTES,
+    ZKEY_SECTION_H: G1_BYTES,
+}
+
+
+@dataclass(frozen=True)
+class ZKeyRaw:
+    """A Groth16 ``.zkey`` with its header decoded and every section's payload as it lies in the file.
+
+    ``sections[id]`` is the payload of section ``id`` (1..10): LEM points,
+    the coefficient section with its ``c * R^2`` values, etc. Nothing but the
+    header, IC and the MPC parameters is decoded, so this is what a native
+    backend reads (zero-copy views into one buffer when read from a file).
+    """
+
+    header: ZKeyHeader
+    mpc: MPCParams
+    sections: dict[int, bytes | memoryview]
+
+    def section(self, section_id: int) -> bytes | memoryview:
+        return self.sections[section_id]
+
+
+def encode_groth16_header(
+    n_vars: int,
+    n_public: int,
+    domain_size: int,
+    alpha1: G1Point,
+    beta1: G1Point,
+    beta2: G2Point,
+    gamma2: G2Point,
+    delta1: G1Point,
+    delta2: G2Point,
+) -> bytes:
+    """The payload of section 2 from its fields (sizes checked)."""
+    _check_sizes(n_vars, n_public, domain_size, "zkey")
+    return (
+        struct.pack("<I", N8)
+        + int_to_le(Q, N8)
+        + struct.pack("<I", N8)
+        + int_to_le(R, N8)
+        + struct.pack("<III", n_vars, n_public, domain_size)
+        + encode_g1_lem(alpha1)
+        + encode_g1_lem(beta1)
+        + encode_g2_lem(beta2)
+        + encode_g2_lem(gamma2)
+        + encode_g1_lem(delta1)
+        + encode_g2_lem(delta2)
+    )
+
+
+def _raw_from_payloads(payloads: dict[int, bytes | memoryview], version: int, what: str) -> ZKeyRaw:
+    """Check the header and every section's size; decode the header, IC and MPC params only."""
+    _check_version(version, what)
+    _check_section_ids(list(payloads), what)
+
+    def get(section_id: int, name: str) -> bytes | memoryview:
+        try:
+            return payloads[section_id]
+        except KeyError:
+            raise FormatError(f"{what}: no {name} section (id {section_id})") from None
+
+    _decode_protocol(bytes(get(ZKEY_SECTION_HEADER, "header")), what)
+    hdr = _decode_groth16_header(bytes(get(ZKEY_SECTION_GROTH16_HEADER, "groth16 header")), what)
+    counts = {
+        ZKEY_SECTION_IC: ("IC", hdr.n_public + 1),
+        ZKEY_SECTION_A: ("A", hdr.n_vars),
+        ZKEY_SECTION_B1: ("B1", hdr.n_vars),
+        ZKEY_SECTION_B2: ("B2", hdr.n_vars),
+        ZKEY_SECTION_C: ("C", hdr.n_vars - hdr.n_public - 1),
+        ZKEY_SECTION_H: ("H", hdr.domain_size),
+    }
+    for section_id, (name, count) in counts.items():
+        size = len(get(section_id, name))
+        want = count * _RAW_POINT_SECTIONS[section_id]
+        if size != want:
+            raise FormatError(f"{what}: {name} section (id {section_id}) has {size} bytes, expected {want}")
+    coeffs = get(ZKEY_SECTION_COEFFS, "coefficients")
+    if len(coeffs) < 4:
+        raise FormatError(f"{what}: coefficients section: truncated (no count)")
+    (n_coeffs,) = struct.unpack_from("<I", coeffs, 0)
+    if len(coeffs) != 4 + n_coeffs * _COEFF_BYTES:
+        raise FormatError(f"{what}: coefficients section size does not match its count {n_coeffs}")
+    ic = decode_g1_lem_many(bytes(payloads[ZKEY_SECTION_IC]), f"{what}: IC")
+    mpc = decode_mpc_params(bytes(get(ZKEY_SECTION_MPC, "MPC params")), what)
+    header = ZKeyHeader(
+        hdr.n_vars,
+        hdr.n_public,
+        hdr.domain_size,
+        hdr.alpha1,
+        hdr.beta1,
+        hdr.beta2,
+        hdr.gamma2,
+        hdr.delta1,
+        hdr.delta2,
+        ic,
+        n_coeffs,
+    )
+    return ZKeyRaw(header, mpc, dict(payloads))
+
+
+def decode_zkey_raw(data: bytes, what: str = "zkey") -> ZKeyRaw:
+    """Split ``.zkey`` bytes into section payloads (zero-copy views of ``data``) and check them."""
+    view = memoryview(data)
+    if len(view) < 12:
+        raise FormatError(f"{what}: too short to be a zkey file")
+    if bytes(view[:4]) != ZKEY_MAGIC:
+        raise FormatError(f"{what}: not a zkey file (magic {bytes(view[:4])!r})")
+    version, n_sections = struct.unpack_from("<II", view, 4)
+    pos = 12
+    payloads: dict[int, bytes | memoryview] = {}
+    for _ in range(n_sections):
+        if pos + 12 > len(view):
+            raise FormatError(f"{what}: truncated section header at byte {pos}")
+        section_id, size = struct.unpack_from("<IQ", view, pos)
+        pos += 12
+        if pos + size > len(view):
+            raise FormatError(f"{what}: section {section_id} runs past the end of the file")
+        if section_id in payloads:
+            raise FormatError(f"{what}: section {section_id} appears twice")
+        payloads[section_id] = view[pos : pos + size]
+        pos += size
+    if pos != len(view):
+        raise FormatError(f"{what}: {len(view) - pos} trailing bytes after the last section")
+    return _raw_from_payloads(payloads, version, what)
+
+
+def read_zkey_raw(path: str | os.PathLike[str]) -> ZKeyRaw:
+    """Read a ``.zkey`` once into memory and view its sections without decoding the points."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return decode_zkey_raw(data, str(path))
+
+
+def zkey_raw_from_zkey(zkey: Groth16ZKey) -> ZKeyRaw:
+    """The raw sections of a decoded key (encodes every point: per-element Python work)."""
+    payloads: dict[int, bytes | memoryview] = dict(_sections(zkey, ZKEY_SECTION_ORDER, "zkey"))
+    return _raw_from_payloads(payloads, ZKEY_VERSION, "zkey")
+
+
+def _raw_items(raw: ZKeyRaw, section_order: Sequence[int]) -> list[tuple[int, bytes]]:
+    if sorted(section_order) != sorted(raw.sections):
+        raise ValueError(f"section_order must be a permutation of {sorted(raw.sections)}: {section_order}")
+    return [(section_id, bytes(raw.sections[section_id])) for section_id in section_order]
+
+
+def encode_zkey_raw(raw: ZKeyRaw, *, section_order: Sequence[int] = ZKEY_SECTION_ORDER) -> bytes:
+    """The ``.zkey`` bytes of raw sections, in id order unless ``section_order`` says otherwise."""
+    return b"".join(encode_binfile(ZKEY_MAGIC, ZKEY_VERSION, _raw_items(raw, section_order)))
+
+
+def write_zkey_raw(
+    path: str | os.PathLike[str], raw: ZKeyRaw, *, section_order: Sequence[int] = ZKEY_SECTION_ORDER
+) -> None:
+    """Write raw sections as a ``.zkey`` file atomically (sections 1..10 in id order by default)."""
+    write_binfile(path, ZKEY_MAGIC, ZKEY_VERSION, _raw_items(raw, section_order))
+
+
+def zkey_raw_from_sections(payloads: dict[int, bytes | memoryview], what: str = "zkey") -> ZKeyRaw:
+    """Raw sections assembled in memory (e.g. by a native setup), checked like a file's."""
+    return _raw_from_payloads(payloads, ZKEY_VERSION, what)
