@@ -55,8 +55,7 @@ from zksolvency.circuit.formats.zkey import (
     zkey_raw_from_sections,
 )
 from zksolvency.errors import SetupError
-from zksolvency.groth16.setup import contribution_record, domain_power
-from zksolvency.groth16.transcript import blake2b_512, hash_g1, hash_g2
+from zksolvency.groth16.setup import contribution_record, domain_power, start_circuit_hash
 
 Progress = Callable[[str], None]
 
@@ -148,18 +147,8 @@ def new_zkey_raw(r1cs: R1CS, ptau: PTauFile, progress: Progress | None = None) -
     ).reshape(2 * n, G1_BYTES)
     h_pts = block_2n[1::2].tobytes()
 
-    alpha1 = ptau.alpha_tau_g1(0, 1)[0]
-    beta1 = ptau.beta_tau_g1(0, 1)[0]
-    beta2 = ptau.beta_g2()
-
     say("hashing the circuit")
-    hasher = blake2b_512()
-    for p1 in (alpha1, beta1):
-        hash_g1(hasher, p1)
-    hash_g2(hasher, beta2)
-    hash_g2(hasher, G2_GENERATOR)  # gamma2
-    hash_g1(hasher, G1_GENERATOR)  # delta1
-    hash_g2(hasher, G2_GENERATOR)  # delta2
+    hasher, (alpha1, beta1, beta2) = start_circuit_hash(ptau)
     tau_g1 = ptau.raw_section(PTAU_SECTION_TAU_G1)
     h_monomial = _native.difference_u_g1(
         tau_g1[: (n - 1) * G1_BYTES], tau_g1[n * G1_BYTES : (2 * n - 1) * G1_BYTES]

@@ -54,6 +54,25 @@ from zksolvency.groth16.transcript import Hasher, blake2b_512, hash_g1, hash_g2,
 Progress = Callable[[str], None]
 
 
+def start_circuit_hash(ptau: PTauFile) -> tuple[Hasher, tuple[G1Point, G1Point, G2Point]]:
+    """The circuit hash's first part, and ``(alpha1, beta1, beta2)`` read from ``ptau``.
+
+    snarkjs hashes, in order: alpha1, beta1, beta2, gamma2, delta1, delta2 (gamma and
+    delta are the generators before any contribution); the sections follow.
+    """
+    alpha1 = ptau.alpha_tau_g1(0, 1)[0]
+    beta1 = ptau.beta_tau_g1(0, 1)[0]
+    beta2 = ptau.beta_g2()
+    hasher = blake2b_512()
+    for p1 in (alpha1, beta1):
+        hash_g1(hasher, p1)
+    hash_g2(hasher, beta2)
+    hash_g2(hasher, G2_GENERATOR)  # gamma2
+    hash_g1(hasher, G1_GENERATOR)  # delta1
+    hash_g2(hasher, G2_GENERATOR)  # delta2
+    return hasher, (alpha1, beta1, beta2)
+
+
 def domain_power(r1cs: R1CS) -> int:
     """``log2`` of the QAP domain: smallest power of two above ``constraints + public``."""
     return max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
@@ -129,18 +148,8 @@ def new_zkey(
     lag_2n = ptau.lagrange_g1(2 * n)
     h_points = lag_2n[1::2]
 
-    alpha1 = ptau.alpha_tau_g1(0, 1)[0]
-    beta1 = ptau.beta_tau_g1(0, 1)[0]
-    beta2 = ptau.beta_g2()
-
     say("hashing the circuit")
-    hasher = blake2b_512()
-    for p1 in (alpha1, beta1):
-        hash_g1(hasher, p1)
-    hash_g2(hasher, beta2)
-    hash_g2(hasher, G2_GENERATOR)  # gamma2
-    hash_g1(hasher, G1_GENERATOR)  # delta1
-    hash_g2(hasher, G2_GENERATOR)  # delta2
+    hasher, (alpha1, beta1, beta2) = start_circuit_hash(ptau)
     _hash_points_g1(hasher, ic)
     _hash_h_monomial(hasher, ptau, n)
     _hash_points_g1(hasher, c_points)

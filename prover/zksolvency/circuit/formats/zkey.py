@@ -40,7 +40,7 @@ from __future__ import annotations
 import os
 import struct
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from zksolvency.bn254 import N8, G1Point, G2Point, Q, R
 from zksolvency.circuit.formats.binfile import (
@@ -508,19 +508,7 @@ def read_zkey_header(path: str | os.PathLike[str]) -> ZKeyHeader:
             raise FormatError(f"{what}: coefficients section size does not match its count {n_coeffs}")
         f.section_size(ZKEY_SECTION_MPC, "MPC params")
         ic = decode_g1_lem_many(f.section_bytes(ZKEY_SECTION_IC, "IC"), f"{what}: IC")
-    return ZKeyHeader(
-        hdr.n_vars,
-        hdr.n_public,
-        hdr.domain_size,
-        hdr.alpha1,
-        hdr.beta1,
-        hdr.beta2,
-        hdr.gamma2,
-        hdr.delta1,
-        hdr.delta2,
-        ic,
-        n_coeffs,
-    )
+    return replace(hdr, ic=ic, n_coeffs=n_coeffs)
 
 
 # --- raw sections (the native prover's view) ------------------------------------------
@@ -616,19 +604,7 @@ def _raw_from_payloads(payloads: dict[int, bytes | memoryview], version: int, wh
         raise FormatError(f"{what}: coefficients section size does not match its count {n_coeffs}")
     ic = decode_g1_lem_many(bytes(payloads[ZKEY_SECTION_IC]), f"{what}: IC")
     mpc = decode_mpc_params(bytes(get(ZKEY_SECTION_MPC, "MPC params")), what)
-    header = ZKeyHeader(
-        hdr.n_vars,
-        hdr.n_public,
-        hdr.domain_size,
-        hdr.alpha1,
-        hdr.beta1,
-        hdr.beta2,
-        hdr.gamma2,
-        hdr.delta1,
-        hdr.delta2,
-        ic,
-        n_coeffs,
-    )
+    header = replace(hdr, ic=ic, n_coeffs=n_coeffs)
     return ZKeyRaw(header, mpc, dict(payloads))
 
 
