@@ -27,6 +27,7 @@ from eth_account.signers.local import LocalAccount
 from web3 import Web3
 from web3.contract import Contract
 
+from machine import publish
 from zksolvency import toolchain
 from zksolvency.chain.anvil import start_anvil
 from zksolvency.chain.artifact import HASHER, VERIFIER, ContractsArtifact, build_artifact
@@ -188,9 +189,7 @@ def main() -> None:
     ]
     lines += [f"| {what} | {gas:,} | {note} |" for what, gas, note in rows]
     text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

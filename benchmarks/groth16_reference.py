@@ -13,8 +13,6 @@ table and writes it to ``benchmarks/results/groth16_reference.md``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -23,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from machine import cores_and_python, publish
 from zksolvency import toolchain
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
@@ -123,15 +122,8 @@ def bench_size(log_n: int, repeat: int, work: Path) -> dict[str, float | int]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     return (
-        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
+        f"{cores_and_python()}, "
         f"gmpy2 {'on' if HAVE_GMPY2 else 'off'}, snarkjs {toolchain.tool_version('snarkjs')}"
     )
 
@@ -171,9 +163,7 @@ def main() -> None:
             f"| {r['verify_s']:.2f} | {r['snarkjs_verify_s']:.2f} |"
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

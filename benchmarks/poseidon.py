@@ -13,14 +13,13 @@ and writes it to ``benchmarks/results/poseidon.md``.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import random
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from machine import cores_and_python, publish
 from zksolvency.bn254 import R
 from zksolvency.hashing import poseidon, poseidon_parameters, poseidon_reference
 from zksolvency.hashing.poseidon import HAVE_GMPY2, _fast_tables
@@ -54,17 +53,7 @@ def first_use_times(t: int, repeat: int) -> tuple[float, float]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return (
-        f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, "
-        f"gmpy2 {'on' if HAVE_GMPY2 else 'off'}; one core used"
-    )
+    return f"{cores_and_python()}, gmpy2 {'on' if HAVE_GMPY2 else 'off'}; one core used"
 
 
 def main() -> None:
@@ -106,9 +95,7 @@ def main() -> None:
             f"| {fast / ref:.1f}x |"
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -29,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine import cores_and_python, publish
 from zksolvency import _native, toolchain
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
@@ -193,16 +192,9 @@ def bench_size(log_n: int, repeat: int, python_max: int, work: Path) -> dict[str
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
     return (
-        f"{os.cpu_count()} cores ({model}), {datetime.date.today().isoformat()}, "
-        f"Python {platform.python_version()}, zksolvency._native {_native.__version__} "
+        f"{cores_and_python()}, {datetime.date.today().isoformat()}, "
+        f"zksolvency._native {_native.__version__} "
         f"({_native.THREADS} rayon threads), snarkjs {toolchain.tool_version('snarkjs')}, "
         f"circom2 {toolchain.tool_version('circom2')}"
     )
@@ -257,9 +249,7 @@ def main() -> None:
             f"| {rss_mb:.0f} | {own_mb:.0f} | {own_mb / zkey_mb:.2f} | {_s(r['verify_ms'], 1)} |"
         )
     text = "\n".join(lines) + "\n"
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
+    publish(text, args.out)
 
 
 if __name__ == "__main__":
