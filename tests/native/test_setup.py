@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
 
+from zksolvency.bn254 import R
 from zksolvency.circuit.formats.ptau import PTAU_SECTION_ORDER, PTauFile
+from zksolvency.circuit.formats.r1cs import LC, R1CS
 from zksolvency.circuit.formats.zkey import (
     ZKEY_SECTION_C,
     ZKEY_SECTION_H,
@@ -59,6 +62,50 @@ def test_native_new_zkey_is_byte_identical_to_python(seed: int, ptau: PTauFile) 
     reference = encode_zkey(new_zkey(circuit.r1cs, ptau, get_kernels("python")))
     assert encode_zkey_raw(new_zkey_raw(circuit.r1cs, ptau)) == reference
     assert encode_zkey(new_zkey(circuit.r1cs, ptau, get_kernels("native"))) == reference
+
+
+def _dense_circuit(seed: int, n_constraints: int = 12, n_wires: int = 16) -> R1CS:
+    """Poseidon-like constraints: linear combinations full of full-size coefficients.
+
+    Every constraint has 6-9 terms per matrix, mostly full-size coefficients (some of
+    them repeated, some ``v`` and ``r - v`` on one constraint, ``2^64`` and ``r - 2^64``
+    at the small/full-size boundary), so the native setup builds a doubling ladder for
+    nearly every Lagrange point. Not satisfiable: setup does not need a witness.
+    """
+    rng = random.Random(seed)
+    shared = [rng.randrange(1, R) for _ in range(4)]
+
+    def coeff() -> int:
+        kind = rng.randrange(8)
+        if kind == 0:
+            return rng.choice((1, R - 1, 1 << 64, R - (1 << 64), (1 << 64) - 1))
+        if kind == 1:
+            return rng.choice(shared)
+        if kind == 2:
+            return R - rng.choice(shared)
+        return rng.randrange(1, R)
+
+    def lc() -> LC:
+        return [(w, coeff()) for w in sorted(rng.sample(range(n_wires), rng.randrange(6, 10)))]
+
+    return R1CS(
+        prime=R,
+        n_wires=n_wires,
+        n_outputs=0,
+        n_pub_inputs=2,
+        n_prv_inputs=3,
+        n_labels=n_wires,
+        constraints=[(lc(), lc(), lc()) for _ in range(n_constraints)],
+        wire_to_label=list(range(n_wires)),
+    )
+
+
+@pytest.mark.parametrize("seed", [51, 52])
+def test_native_new_zkey_with_dense_coefficients_is_byte_identical(seed: int, ptau: PTauFile) -> None:
+    r1cs = _dense_circuit(seed)
+    reference = encode_zkey(new_zkey(r1cs, ptau, get_kernels("python")))
+    assert encode_zkey_raw(new_zkey_raw(r1cs, ptau)) == reference
+    assert encode_zkey_raw(new_zkey_raw(_dense_circuit(seed + 100), ptau)) != reference
 
 
 def test_native_new_zkey_of_another_circuit_differs(ptau: PTauFile) -> None:

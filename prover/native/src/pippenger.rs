@@ -71,7 +71,7 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
 /// Slopes: `(y_Q - y_P) / (x_Q - x_P)` for distinct x, `3 x_P^2 / (2 y_P)` for
 /// `P = Q` (`a = 0` on both BN254 curves); `P = -Q` and the point at infinity
 /// are settled without a slope.
-fn batch_add<C: SWCurveConfig>(
+pub(crate) fn batch_add<C: SWCurveConfig>(
     pts: &[Affine<C>],
     pairs: &[(u32, u32)],
     out: &mut Vec<Affine<C>>,
