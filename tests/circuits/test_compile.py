@@ -331,3 +331,53 @@ def test_outputs_are_what_circom_writes(tmp_path: Path, multiplier: CompiledCirc
     assert (
         tmp_path / "out" / "multiplier_js" / "multiplier.wasm"
     ).read_bytes() == multiplier.wasm.read_bytes()
+
+
+SQUARE = """pragma circom 2.1.6;
+template M() {
+    signal input x;
+    signal output y;
+    y <== x * x;
+}
+component main = M();
+"""
+
+
+def _flaky_run_tool(monkeypatch: pytest.MonkeyPatch, message: str) -> list[list[str]]:
+    """Make the first circom2 run fail with ``message``; later runs are real. Returns the calls."""
+    real = toolchain.run_tool
+    calls: list[list[str]] = []
+
+    def fake(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        if "-o" in cmd:  # a compile (not a version query)
+            calls.append(cmd)
+            if len(calls) == 1:
+                return subprocess.CompletedProcess(cmd, 1, "", message)
+        result: subprocess.CompletedProcess[str] = real(cmd, **kwargs)
+        return result
+
+    monkeypatch.setattr(toolchain, "run_tool", fake)
+    return calls
+
+
+@pytest.mark.snarkjs
+def test_circom2_buffer_flake_is_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKSOLVENCY_CACHE", str(tmp_path / "cache"))
+    flake = "RangeError: Start offset -1961535120 is outside the bounds of the buffer"
+    calls = _flaky_run_tool(monkeypatch, flake)
+    source = tmp_path / "m.circom"
+    source.write_text(SQUARE)
+    compiled = compile_circuit(source, out_dir=tmp_path / "out")
+    assert compiled.r1cs.is_file()
+    assert len(calls) == 2
+
+
+@pytest.mark.snarkjs
+def test_other_circom_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKSOLVENCY_CACHE", str(tmp_path / "cache"))
+    calls = _flaky_run_tool(monkeypatch, "error[T3001]: Non quadratic constraints are not allowed!")
+    source = tmp_path / "m.circom"
+    source.write_text(SQUARE)
+    with pytest.raises(CompileError, match="Non quadratic"):
+        compile_circuit(source, out_dir=tmp_path / "out")
+    assert len(calls) == 1

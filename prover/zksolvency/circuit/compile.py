@@ -50,6 +50,10 @@ from pathlib import Path
 from zksolvency import toolchain
 from zksolvency.errors import CompileError, ToolchainError
 
+#: What circom2 (the WebAssembly build) prints when its WASI shim overflows a 32-bit buffer
+#: offset while writing its outputs: a random failure of large compiles, retried.
+WASM_BUFFER_FLAKE = "is outside the bounds of the buffer"
+WASM_BUFFER_RETRIES = 2
 #: Optimisation levels circom accepts (``--O0``, ``--O1``, ``--O2``).
 OPTIMIZE_LEVELS = ("O0", "O1", "O2")
 
@@ -390,6 +394,14 @@ def _run_circom(
         cmd += ["-l", lib]
     real_paths = {rel: str(real) for real, rel in stage.rel.items()}
     proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool="circom2", check=False)
+    for _ in range(WASM_BUFFER_RETRIES):
+        if proc.returncode == 0 or WASM_BUFFER_FLAKE not in proc.stderr + proc.stdout:
+            break
+        # circom2's WASI shim fails at random when circom's memory passes 2 GiB (a negative
+        # 32-bit offset when it writes an output file); the same run usually succeeds again.
+        for leftover in out.iterdir():
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool="circom2", check=False)
     if proc.returncode != 0:
         message = (proc.stderr.strip() or proc.stdout.strip()) or f"exit status {proc.returncode}, no message"
         raise CompileError(f"circom rejected {closure.main}:\n{_unstage(message, real_paths)}")
