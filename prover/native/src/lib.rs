@@ -15,6 +15,8 @@ pub mod setup;
 pub mod verify;
 
 use ark_bn254::{g1, g2, Fr, G1Affine, G2Affine};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
+use ark_ec::CurveGroup;
 use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -48,6 +50,31 @@ fn one_point<P: PointCodec>(p: P) -> Vec<u8> {
     encode_points(&[p])
 }
 
+/// Run `work` with the GIL released; its bytes to Python, its error as `ValueError`.
+fn released<'py, F>(py: Python<'py>, work: F) -> PyResult<Bound<'py, PyBytes>>
+where
+    F: FnOnce() -> Res<Vec<u8>> + Send,
+{
+    let out = py.allow_threads(work).map_err(err)?;
+    Ok(bytes(py, &out))
+}
+
+/// `sum_i k_i P_i` as one LEM point, in the group of `C`.
+fn msm_point<C>(bases: &[u8], scalars: &[u8]) -> Res<Vec<u8>>
+where
+    C: SWCurveConfig<ScalarField = Fr>,
+    Affine<C>: PointCodec,
+{
+    let k = codec::scalars(scalars, "scalars")?;
+    let p = msm::sparse_msm::<C>(bases, &k, "bases")?;
+    Ok(one_point(p.into_affine()))
+}
+
+/// U encoding of every point of a LEM section of `P` points.
+fn lem_to_u<P: PointCodec>(section: &[u8], what: &str) -> Res<Vec<u8>> {
+    Ok(setup::u_points(&codec::points::<P>(section, true, what)?))
+}
+
 /// `sum_i k_i P_i` in G1: `bases` LEM points, `scalars` 32-byte normal-form values below `r`.
 #[pyfunction]
 fn msm_g1<'py>(
@@ -56,14 +83,7 @@ fn msm_g1<'py>(
     scalars: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (b, s) = (view(&bases)?, view(&scalars)?);
-    let out = py
-        .allow_threads(|| -> Res<Vec<u8>> {
-            let k = codec::scalars(s, "scalars")?;
-            let p = msm::sparse_msm::<g1::Config>(b, &k, "bases")?;
-            Ok(one_point(ark_ec::CurveGroup::into_affine(p)))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || msm_point::<g1::Config>(b, s))
 }
 
 /// `sum_i k_i P_i` in G2.
@@ -74,14 +94,7 @@ fn msm_g2<'py>(
     scalars: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (b, s) = (view(&bases)?, view(&scalars)?);
-    let out = py
-        .allow_threads(|| -> Res<Vec<u8>> {
-            let k = codec::scalars(s, "scalars")?;
-            let p = msm::sparse_msm::<g2::Config>(b, &k, "bases")?;
-            Ok(one_point(ark_ec::CurveGroup::into_affine(p)))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || msm_point::<g2::Config>(b, s))
 }
 
 /// Evaluations on the domain of the vector's length (a power of two).
@@ -89,20 +102,14 @@ fn msm_g2<'py>(
 #[pyo3(name = "fft")]
 fn py_fft<'py>(py: Python<'py>, values: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
     let v = view(&values)?;
-    let out = py
-        .allow_threads(|| Ok::<_, String>(fr_bytes(&fft::fft(fr_vec(v, "values")?)?)))
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || Ok(fr_bytes(&fft::fft(fr_vec(v, "values")?)?)))
 }
 
 /// Coefficients from evaluations on the domain.
 #[pyfunction]
 fn ifft<'py>(py: Python<'py>, values: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
     let v = view(&values)?;
-    let out = py
-        .allow_threads(|| Ok::<_, String>(fr_bytes(&fft::ifft(fr_vec(v, "values")?)?)))
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || Ok(fr_bytes(&fft::ifft(fr_vec(v, "values")?)?)))
 }
 
 /// Evaluations on the coset `shift * H`.
@@ -113,15 +120,12 @@ fn coset_fft<'py>(
     shift: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (v, g) = (view(&values)?, view(&shift)?);
-    let out = py
-        .allow_threads(|| {
-            Ok::<_, String>(fr_bytes(&fft::coset_fft(
-                fr_vec(v, "values")?,
-                fr_one(g, "shift")?,
-            )?))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || {
+        Ok(fr_bytes(&fft::coset_fft(
+            fr_vec(v, "values")?,
+            fr_one(g, "shift")?,
+        )?))
+    })
 }
 
 /// `(A*B - C)` on the odd points of the doubled domain, from evaluations on the domain.
@@ -133,16 +137,13 @@ fn quotient<'py>(
     c: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (a, b, c) = (view(&a)?, view(&b)?, view(&c)?);
-    let out = py
-        .allow_threads(|| -> Res<Vec<u8>> {
-            Ok(fr_bytes(&fft::quotient(
-                fr_vec(a, "a")?,
-                fr_vec(b, "b")?,
-                fr_vec(c, "c")?,
-            )?))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || {
+        Ok(fr_bytes(&fft::quotient(
+            fr_vec(a, "a")?,
+            fr_vec(b, "b")?,
+            fr_vec(c, "c")?,
+        )?))
+    })
 }
 
 /// The generator of the domain of size `2^k`, normal form.
@@ -295,42 +296,21 @@ fn difference_u_g1<'py>(
     high: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (lo, hi) = (view(&low)?, view(&high)?);
-    let out = py
-        .allow_threads(|| setup::difference_u(lo, hi))
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || setup::difference_u(lo, hi))
 }
 
 /// U encoding (big-endian, normal form) of a LEM G1 section.
 #[pyfunction]
 fn lem_to_u_g1<'py>(py: Python<'py>, section: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
     let s = view(&section)?;
-    let out = py
-        .allow_threads(|| {
-            Ok::<_, String>(setup::u_points(&codec::points::<G1Affine>(
-                s,
-                true,
-                "G1 section",
-            )?))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || lem_to_u::<G1Affine>(s, "G1 section"))
 }
 
 /// U encoding of a LEM G2 section.
 #[pyfunction]
 fn lem_to_u_g2<'py>(py: Python<'py>, section: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
     let s = view(&section)?;
-    let out = py
-        .allow_threads(|| {
-            Ok::<_, String>(setup::u_points(&codec::points::<G2Affine>(
-                s,
-                true,
-                "G2 section",
-            )?))
-        })
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || lem_to_u::<G2Affine>(s, "G2 section"))
 }
 
 /// `k P_i` for every point of a LEM G1 section.
@@ -341,10 +321,9 @@ fn scale_g1<'py>(
     k: PyBuffer<u8>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let (s, k) = (view(&section)?, view(&k)?);
-    let out = py
-        .allow_threads(|| setup::scale::<g1::Config>(s, &fr_one(k, "scalar")?, "G1 section"))
-        .map_err(err)?;
-    Ok(bytes(py, &out))
+    released(py, || {
+        setup::scale::<g1::Config>(s, &fr_one(k, "scalar")?, "G1 section")
+    })
 }
 
 /// The nine point sections of an UNSAFE dev ptau (2-6, 12-15), LEM.
