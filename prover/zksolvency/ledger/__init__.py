@@ -2,7 +2,7 @@
 
 from zksolvency.ledger.batch import BatchDigest, batch_digest, batch_leaves
 from zksolvency.ledger.commitment import batch_commitment, market_hash, market_vector, sums_hash
-from zksolvency.ledger.leaf import LeafValues, id_commitment, leaf_hashes, leaf_values, padding_leaf
+from zksolvency.ledger.leaf import LeafValues, id_commitment, leaf_values, padding_leaf
 from zksolvency.ledger.packing import ARITY, MAX_HEIGHT, pack_sums, packed_length, sum_width, unpack_sums
 from zksolvency.ledger.round_tree import (
     GlobalStep,
@@ -30,7 +30,6 @@ __all__ = [
     "batch_digest",
     "batch_leaves",
     "id_commitment",
-    "leaf_hashes",
     "leaf_values",
     "market_hash",
     "market_vector",

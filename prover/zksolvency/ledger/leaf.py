@@ -11,7 +11,6 @@ A padding account (commitment 0, every value 0) hashes like any other leaf.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from zksolvency.bn254 import R
@@ -59,8 +58,3 @@ def leaf_values(commitment: int, account: Account, size: CircuitSize) -> LeafVal
 def padding_leaf(size: CircuitSize) -> LeafValues:
     """The leaf of a padding account: commitment 0 and every value 0."""
     return LeafValues(0, 0, (0,) * size.assets, (0,) * size.instruments)
-
-
-def leaf_hashes(leaves: Sequence[LeafValues]) -> list[int]:
-    """Hashes of ``leaves`` in order."""
-    return [leaf.hash() for leaf in leaves]
