@@ -6,6 +6,8 @@ scalars 32-byte little-endian normal form below ``r`` (``.wtns`` layout).
 Every function raises ``ValueError`` with a one-line reason on bad input.
 """
 
+from collections.abc import Sequence
+
 from typing_extensions import Buffer
 
 __version__: str
@@ -31,6 +33,18 @@ def prove(
     b2: Buffer,
     c: Buffer,
     h: Buffer,
+    witness: Buffer,
+    r: Buffer,
+    s: Buffer,
+) -> tuple[bytes, bytes, bytes]: ...
+def prove_file(
+    n_vars: int,
+    n_public: int,
+    domain_size: int,
+    header_g1: Buffer,
+    header_g2: Buffer,
+    path: str,
+    ranges: Sequence[tuple[int, int]],
     witness: Buffer,
     r: Buffer,
     s: Buffer,

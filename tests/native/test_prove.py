@@ -8,21 +8,33 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from zksolvency import _native
 from zksolvency.bn254 import R
 from zksolvency.circuit.formats.snarkjs_json import read_proof, read_public, write_vkey
 from zksolvency.circuit.formats.wtns import write_wtns
 from zksolvency.circuit.formats.zkey import (
+    ZKEY_SECTION_B2,
     ZKEY_SECTION_H,
+    ZKEY_SECTION_ORDER,
     decode_zkey_raw,
     encode_zkey_raw,
+    read_zkey_layout,
     read_zkey_raw,
     write_zkey,
+    write_zkey_raw,
     zkey_raw_from_zkey,
 )
 from zksolvency.cli.main import cli
 from zksolvency.errors import FormatError, InputError
 from zksolvency.groth16.kernels import get_kernels
-from zksolvency.groth16.native_prove import prove_files, prove_raw, read_wtns_raw
+from zksolvency.groth16.native_prove import (
+    _BIG_SECTIONS,
+    _header_points,
+    _rs_bytes,
+    prove_files,
+    prove_raw,
+    read_wtns_raw,
+)
 from zksolvency.groth16.prove import prove_with
 from zksolvency.groth16.verify import verify
 from zksolvency.groth16.vkey import export_vkey
@@ -80,6 +92,55 @@ def test_raw_sections_from_a_file_give_the_same_proof(circuit_keys: list[Circuit
     assert prove_raw(raw, read_wtns_raw(wtns_path), r, s) == expected
     assert encode_zkey_raw(raw) == zkey_path.read_bytes()
     assert prove_files(zkey_path, wtns_path, r, (s + 1) % R) != expected
+
+
+def test_file_proof_reads_sections_wherever_they_lie(circuit_keys: list[CircuitKey], tmp_path: Path) -> None:
+    """prove_files reads each section at its offset: sections in reverse order give the same proof."""
+    ck = circuit_keys[1]
+    raw = zkey_raw_from_zkey(ck.zkey)
+    forward, backward = tmp_path / "forward.zkey", tmp_path / "backward.zkey"
+    write_zkey_raw(forward, raw)
+    write_zkey_raw(backward, raw, section_order=tuple(reversed(ZKEY_SECTION_ORDER)))
+    wtns = tmp_path / "w.wtns"
+    write_wtns(wtns, ck.circuit.witness)
+    r, s = _rs(11)
+    assert forward.read_bytes() != backward.read_bytes()
+    assert read_zkey_layout(forward)[1][ZKEY_SECTION_H] != read_zkey_layout(backward)[1][ZKEY_SECTION_H]
+    expected = prove_raw(raw, ck.circuit.witness, r, s)
+    assert prove_files(backward, wtns, r, s) == prove_files(forward, wtns, r, s) == expected
+    assert prove_files(backward, wtns, r, (s + 1) % R) != expected
+
+
+def test_corrupted_section_in_key_file_is_format_error(
+    circuit_keys: list[CircuitKey], tmp_path: Path
+) -> None:
+    ck = circuit_keys[0]
+    path, wtns = tmp_path / "k.zkey", tmp_path / "w.wtns"
+    write_zkey(path, ck.zkey)
+    write_wtns(wtns, ck.circuit.witness)
+    assert prove_files(path, wtns, 1, 1)
+    offset, _ = read_zkey_layout(path)[1][ZKEY_SECTION_B2]
+    data = bytearray(path.read_bytes())
+    data[offset + 128] ^= 1  # B2[1].x.c0 changes: the point leaves the twist curve
+    path.write_bytes(bytes(data))
+    with pytest.raises(FormatError, match="B2\\[1\\]: point is not on the G2 twist curve"):
+        prove_files(path, wtns, 1, 1)
+
+
+def test_file_prover_names_a_section_it_cannot_read(circuit_keys: list[CircuitKey], tmp_path: Path) -> None:
+    ck = circuit_keys[0]
+    path = tmp_path / "k.zkey"
+    write_zkey(path, ck.zkey)
+    hdr, layout = read_zkey_layout(path)
+    ranges = [layout[section_id] for section_id in _BIG_SECTIONS]
+    witness = b"".join(v.to_bytes(32, "little") for v in ck.circuit.witness)
+    args = (hdr.n_vars, hdr.n_public, hdr.domain_size, *_header_points(hdr), str(path))
+    assert _native.prove_file(*args, ranges, witness, *_rs_bytes(1, 1))
+    past_end = [*ranges[:5], (path.stat().st_size - 10, ranges[5][1])]
+    with pytest.raises(ValueError, match=r"H section of .*k\.zkey"):
+        _native.prove_file(*args, past_end, witness, *_rs_bytes(1, 1))
+    with pytest.raises(ValueError, match="expected 6"):
+        _native.prove_file(*args, ranges[:5], witness, *_rs_bytes(1, 1))
 
 
 def test_witness_errors_are_input_errors(circuit_keys: list[CircuitKey]) -> None:

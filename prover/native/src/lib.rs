@@ -6,6 +6,7 @@
 //! one-line reason. The Python side (`zksolvency.groth16.native_*`, the
 //! `native` kernels) turns them into the package's own exceptions.
 
+pub mod batch_affine;
 pub mod codec;
 pub mod fft;
 pub mod msm;
@@ -172,7 +173,51 @@ fn qap_evaluations<'py>(
     Ok((bytes(py, &a), bytes(py, &b)))
 }
 
-/// A whole Groth16 proof from the zkey's sections: `(pi_a, pi_b, pi_c)` LEM.
+type ProofBytes<'py> = (
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+    Bound<'py, PyBytes>,
+);
+
+/// The proof for the zkey `z` (header points checked here), GIL released.
+fn prove_released<'py>(
+    py: Python<'py>,
+    z: prove::ZkeySections,
+    witness: &[u8],
+    r: &[u8],
+    s: &[u8],
+) -> PyResult<ProofBytes<'py>> {
+    let (pa, pb, pc) = py
+        .allow_threads(|| -> Res<(Vec<u8>, Vec<u8>, Vec<u8>)> {
+            fft::log2(z.domain_size)?;
+            let rs = scalars(&[r, s].concat(), "r, s")?;
+            if rs.len() != 2 {
+                return Err("r and s must be 32 bytes each".to_string());
+            }
+            let (pa, pb, pc) = prove::prove(&z, witness, &rs[0], &rs[1])?;
+            Ok((one_point(pa), one_point(pb), one_point(pc)))
+        })
+        .map_err(err)?;
+    Ok((bytes(py, &pa), bytes(py, &pb), bytes(py, &pc)))
+}
+
+/// `[alpha1, beta1, delta1]` and `[beta2, delta2]`, LEM.
+type HeaderPoints<'a> = ([&'a [u8]; 3], [&'a [u8]; 2]);
+
+/// The header points out of the two header buffers.
+fn header_points<'a>(hg1: &'a [u8], hg2: &'a [u8]) -> PyResult<HeaderPoints<'a>> {
+    if hg1.len() != 3 * codec::G1_LEN || hg2.len() != 2 * codec::G2_LEN {
+        return Err(PyValueError::new_err(
+            "header points: expected 3 G1 and 2 G2 points",
+        ));
+    }
+    Ok((
+        [&hg1[..64], &hg1[64..128], &hg1[128..]],
+        [&hg2[..128], &hg2[128..]],
+    ))
+}
+
+/// A whole Groth16 proof from the zkey's sections in memory: `(pi_a, pi_b, pi_c)` LEM.
 ///
 /// `header_g1` is alpha1 || beta1 || delta1, `header_g2` beta2 || delta2.
 #[pyfunction]
@@ -194,46 +239,76 @@ fn py_prove<'py>(
     witness: PyBuffer<u8>,
     r: PyBuffer<u8>,
     s: PyBuffer<u8>,
-) -> PyResult<(
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-    Bound<'py, PyBytes>,
-)> {
-    let (hg1, hg2) = (view(&header_g1)?, view(&header_g2)?);
-    if hg1.len() != 3 * codec::G1_LEN || hg2.len() != 2 * codec::G2_LEN {
-        return Err(PyValueError::new_err(
-            "header points: expected 3 G1 and 2 G2 points",
-        ));
-    }
+) -> PyResult<ProofBytes<'py>> {
+    let ([alpha1, beta1, delta1], [beta2, delta2]) =
+        header_points(view(&header_g1)?, view(&header_g2)?)?;
+    let mem = |b| -> PyResult<prove::Section> { Ok(prove::Section::Bytes(view(b)?)) };
     let z = prove::ZkeySections {
         n_vars,
         n_public,
         domain_size,
-        alpha1: &hg1[..64],
-        beta1: &hg1[64..128],
-        delta1: &hg1[128..],
-        beta2: &hg2[..128],
-        delta2: &hg2[128..],
-        coeffs: view(&coeffs)?,
-        a: view(&a)?,
-        b1: view(&b1)?,
-        b2: view(&b2)?,
-        c: view(&c)?,
-        h: view(&h)?,
+        alpha1,
+        beta1,
+        delta1,
+        beta2,
+        delta2,
+        coeffs: mem(&coeffs)?,
+        a: mem(&a)?,
+        b1: mem(&b1)?,
+        b2: mem(&b2)?,
+        c: mem(&c)?,
+        h: mem(&h)?,
     };
-    let (w, r, s) = (view(&witness)?, view(&r)?, view(&s)?);
-    let (pa, pb, pc) = py
-        .allow_threads(|| -> Res<(Vec<u8>, Vec<u8>, Vec<u8>)> {
-            fft::log2(domain_size)?;
-            let rs = scalars(&[r, s].concat(), "r, s")?;
-            if rs.len() != 2 {
-                return Err("r and s must be 32 bytes each".to_string());
-            }
-            let (pa, pb, pc) = prove::prove(&z, w, &rs[0], &rs[1])?;
-            Ok((one_point(pa), one_point(pb), one_point(pc)))
-        })
-        .map_err(err)?;
-    Ok((bytes(py, &pa), bytes(py, &pb), bytes(py, &pc)))
+    prove_released(py, z, view(&witness)?, view(&r)?, view(&s)?)
+}
+
+/// [`py_prove`] reading the big sections from the `.zkey` at `path` one at a time.
+///
+/// `ranges` are the `(offset, length)` of the coefficient, A, B1, B2, C and H
+/// sections in the file, in that order; each is read when the prover reaches
+/// it and freed after, so the key is never in memory whole.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn prove_file<'py>(
+    py: Python<'py>,
+    n_vars: usize,
+    n_public: usize,
+    domain_size: usize,
+    header_g1: PyBuffer<u8>,
+    header_g2: PyBuffer<u8>,
+    path: std::path::PathBuf,
+    ranges: Vec<(u64, usize)>,
+    witness: PyBuffer<u8>,
+    r: PyBuffer<u8>,
+    s: PyBuffer<u8>,
+) -> PyResult<ProofBytes<'py>> {
+    let ([alpha1, beta1, delta1], [beta2, delta2]) =
+        header_points(view(&header_g1)?, view(&header_g2)?)?;
+    let [coeffs, a, b1, b2, c, h]: [(u64, usize); 6] = ranges
+        .try_into()
+        .map_err(|_| PyValueError::new_err("ranges: expected 6 (offset, length) pairs"))?;
+    let file = |(offset, len): (u64, usize)| prove::Section::File {
+        path: &path,
+        offset,
+        len,
+    };
+    let z = prove::ZkeySections {
+        n_vars,
+        n_public,
+        domain_size,
+        alpha1,
+        beta1,
+        delta1,
+        beta2,
+        delta2,
+        coeffs: file(coeffs),
+        a: file(a),
+        b1: file(b1),
+        b2: file(b2),
+        c: file(c),
+        h: file(h),
+    };
+    prove_released(py, z, view(&witness)?, view(&r)?, view(&s)?)
 }
 
 /// The zkey points `(A, B1, B2, IC, C)` of the initial key, LEM.
@@ -388,6 +463,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(root_of_unity, m)?)?;
     m.add_function(wrap_pyfunction!(qap_evaluations, m)?)?;
     m.add_function(wrap_pyfunction!(py_prove, m)?)?;
+    m.add_function(wrap_pyfunction!(prove_file, m)?)?;
     m.add_function(wrap_pyfunction!(zkey_points, m)?)?;
     m.add_function(wrap_pyfunction!(difference_u_g1, m)?)?;
     m.add_function(wrap_pyfunction!(lem_to_u_g1, m)?)?;

@@ -17,6 +17,11 @@
 //! `w` as a Montgomery representation gives `w / R`; the product of the two
 //! is `c w`, exactly, with no conversion of either side (snarkjs's own trick).
 
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
 use ark_bn254::{g1, g2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{BigInt, PrimeField, Zero};
@@ -29,7 +34,37 @@ use crate::msm::sparse_msm;
 /// Bytes per coefficient record: matrix, constraint, signal (u32 each), value.
 pub const COEFF_LEN: usize = 12 + FE;
 
-/// The zkey's sections as they lie in the file (LEM points).
+/// Where one big section's bytes come from.
+///
+/// `File` is a byte range of the `.zkey`, read when the prover reaches that
+/// section and dropped when it is done with it: a proof from a file holds one
+/// section at a time instead of the whole key.
+pub enum Section<'a> {
+    Bytes(&'a [u8]),
+    File {
+        path: &'a Path,
+        offset: u64,
+        len: usize,
+    },
+}
+
+impl Section<'_> {
+    pub fn load(&self, what: &str) -> Res<Cow<'_, [u8]>> {
+        match self {
+            Section::Bytes(b) => Ok(Cow::Borrowed(b)),
+            Section::File { path, offset, len } => {
+                let fail = |e: std::io::Error| format!("{what} section of {}: {e}", path.display());
+                let mut f = File::open(path).map_err(fail)?;
+                f.seek(SeekFrom::Start(*offset)).map_err(fail)?;
+                let mut out = vec![0u8; *len];
+                f.read_exact(&mut out).map_err(fail)?;
+                Ok(Cow::Owned(out))
+            }
+        }
+    }
+}
+
+/// The zkey's header points (LEM) and its big sections as they lie in the file.
 pub struct ZkeySections<'a> {
     pub n_vars: usize,
     pub n_public: usize,
@@ -40,12 +75,12 @@ pub struct ZkeySections<'a> {
     pub delta1: &'a [u8],
     pub beta2: &'a [u8],
     pub delta2: &'a [u8],
-    pub coeffs: &'a [u8],
-    pub a: &'a [u8],
-    pub b1: &'a [u8],
-    pub b2: &'a [u8],
-    pub c: &'a [u8],
-    pub h: &'a [u8],
+    pub coeffs: Section<'a>,
+    pub a: Section<'a>,
+    pub b1: Section<'a>,
+    pub b2: Section<'a>,
+    pub c: Section<'a>,
+    pub h: Section<'a>,
 }
 
 fn u32_at(b: &[u8], pos: usize) -> usize {
@@ -137,7 +172,7 @@ pub fn prove(
         return Err("nVars is smaller than nPublic + 1".to_string());
     }
 
-    let (a_eval, b_eval) = qap_evaluations(z.coeffs, n, &w)?;
+    let (a_eval, b_eval) = qap_evaluations(&z.coeffs.load("coefficients")?, n, &w)?;
     let c_eval: Vec<Fr> = a_eval
         .par_iter()
         .zip(b_eval.par_iter())
@@ -146,11 +181,11 @@ pub fn prove(
     let h = quotient(a_eval, b_eval, c_eval)?;
     let h: Vec<BigInt<4>> = h.par_iter().map(|x| x.into_bigint()).collect();
 
-    let msm_a = sparse_msm::<g1::Config>(z.a, &w, "A")?;
-    let msm_b1 = sparse_msm::<g1::Config>(z.b1, &w, "B1")?;
-    let msm_b2 = sparse_msm::<g2::Config>(z.b2, &w, "B2")?;
-    let msm_c = sparse_msm::<g1::Config>(z.c, &w[z.n_public + 1..], "C")?;
-    let msm_h = sparse_msm::<g1::Config>(z.h, &h, "H")?;
+    let msm_a = sparse_msm::<g1::Config>(&z.a.load("A")?, &w, "A")?;
+    let msm_b1 = sparse_msm::<g1::Config>(&z.b1.load("B1")?, &w, "B1")?;
+    let msm_b2 = sparse_msm::<g2::Config>(&z.b2.load("B2")?, &w, "B2")?;
+    let msm_c = sparse_msm::<g1::Config>(&z.c.load("C")?, &w[z.n_public + 1..], "C")?;
+    let msm_h = sparse_msm::<g1::Config>(&z.h.load("H")?, &h, "H")?;
 
     let pi_a: G1Projective = alpha1.into_group() + msm_a + delta1 * r;
     let b1: G1Projective = beta1.into_group() + msm_b1 + delta1 * s;

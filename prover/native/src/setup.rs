@@ -26,9 +26,9 @@ use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
+use crate::batch_affine::{group_sums, NEG};
 use crate::codec::{encode_points, points, scalars, PointCodec, Res};
 use crate::fft::ifft;
-use crate::pippenger::batch_add;
 
 /// R1CS terms of one matrix: parallel arrays.
 pub struct Terms {
@@ -237,57 +237,24 @@ fn base_products<C: SWCurveConfig<ScalarField = Fr>>(
         p.double_in_place();
     }
     let ladder = normalize_serial(&ladder);
-    // the signed ladder points of term t at pts[starts[t]..starts[t] + lens[t]]
-    let mut starts = Vec::with_capacity(nafs.len());
-    let mut lens = Vec::with_capacity(nafs.len());
+    // term t is the signed ladder points members[bounds[t]..bounds[t + 1]]
     let total: usize = nafs.iter().map(|(nz, _, _)| weight(nz) as usize).sum();
-    let mut pts: Vec<Affine<C>> = Vec::with_capacity(total);
+    let mut members: Vec<u32> = Vec::with_capacity(total);
+    let mut bounds = Vec::with_capacity(nafs.len() + 1);
+    bounds.push(0);
     for (nonzero, positive, negate) in &nafs {
-        starts.push(pts.len());
         for limb in 0..4 {
             let mut bits = nonzero[limb];
             while bits != 0 {
-                let b = bits.trailing_zeros() as usize;
+                let b = bits.trailing_zeros();
                 bits &= bits - 1;
-                let point = &ladder[64 * limb + b];
                 let plus = ((positive[limb] >> b) & 1 == 1) != *negate;
-                pts.push(if plus { *point } else { -*point });
+                members.push((64 * limb as u32 + b) | if plus { 0 } else { NEG });
             }
         }
-        lens.push(pts.len() - starts[starts.len() - 1]);
+        bounds.push(members.len());
     }
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(total / 2 + 1);
-    let mut sums: Vec<Affine<C>> = Vec::with_capacity(total / 2 + 1);
-    let mut scratch: Vec<C::BaseField> = Vec::with_capacity(total / 2 + 1);
-    loop {
-        pairs.clear();
-        for (&s, &l) in starts.iter().zip(&lens) {
-            for k in 0..l / 2 {
-                pairs.push(((s + 2 * k) as u32, (s + 2 * k + 1) as u32));
-            }
-        }
-        if pairs.is_empty() {
-            break;
-        }
-        batch_add(&pts, &pairs, &mut sums, &mut scratch);
-        let mut next = 0;
-        for (&s, l) in starts.iter().zip(lens.iter_mut()) {
-            let half = *l / 2;
-            pts[s..s + half].copy_from_slice(&sums[next..next + half]);
-            next += half;
-            if *l % 2 == 1 {
-                pts[s + half] = pts[s + *l - 1];
-            }
-            *l = l.div_ceil(2);
-        }
-    }
-    for ((&s, &l), o) in starts.iter().zip(&lens).zip(out.iter_mut()) {
-        *o = if l == 1 {
-            pts[s]
-        } else {
-            Affine::<C>::identity()
-        };
-    }
+    out.copy_from_slice(&group_sums(&ladder, &members, &bounds));
 }
 
 /// One base's work: its index, its terms' indices, their output slots.

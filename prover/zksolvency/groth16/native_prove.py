@@ -41,8 +41,9 @@ from zksolvency.circuit.formats.zkey import (
     ZKEY_SECTION_COEFFS,
     ZKEY_SECTION_H,
     Groth16ZKey,
+    ZKeyHeader,
     ZKeyRaw,
-    read_zkey_raw,
+    read_zkey_layout,
     zkey_raw_from_zkey,
 )
 from zksolvency.errors import FormatError, InputError
@@ -83,34 +84,60 @@ def prove_raw(raw: ZKeyRaw, witness: Witness | Sequence[int], r: int, s: int) ->
     """
     hdr = raw.header
     w = witness if isinstance(witness, bytes | bytearray | memoryview) else _witness_bytes(witness)
-    header_g1 = encode_g1_lem(hdr.alpha1) + encode_g1_lem(hdr.beta1) + encode_g1_lem(hdr.delta1)
-    header_g2 = encode_g2_lem(hdr.beta2) + encode_g2_lem(hdr.delta2)
+    coeffs, a_points, b1, b2, c_points, h = (raw.section(section_id) for section_id in _BIG_SECTIONS)
     try:
         a, b, c = _native.prove(
             hdr.n_vars,
             hdr.n_public,
             hdr.domain_size,
-            header_g1,
-            header_g2,
-            raw.section(ZKEY_SECTION_COEFFS),
-            raw.section(ZKEY_SECTION_A),
-            raw.section(ZKEY_SECTION_B1),
-            raw.section(ZKEY_SECTION_B2),
-            raw.section(ZKEY_SECTION_C),
-            raw.section(ZKEY_SECTION_H),
+            *_header_points(hdr),
+            coeffs,
+            a_points,
+            b1,
+            b2,
+            c_points,
+            h,
             w,
-            (r % R).to_bytes(N8, "little"),
-            (s % R).to_bytes(N8, "little"),
+            *_rs_bytes(r, s),
         )
     except ValueError as exc:
         raise _native_error(exc) from None
-    proof = Proof(
+    return _proof(a, b, c), _public(w, hdr.n_public)
+
+
+#: The sections the prover reads whole, in the order the native calls take them.
+_BIG_SECTIONS = (
+    ZKEY_SECTION_COEFFS,
+    ZKEY_SECTION_A,
+    ZKEY_SECTION_B1,
+    ZKEY_SECTION_B2,
+    ZKEY_SECTION_C,
+    ZKEY_SECTION_H,
+)
+
+
+def _header_points(hdr: ZKeyHeader) -> tuple[bytes, bytes]:
+    """``alpha1 || beta1 || delta1`` and ``beta2 || delta2``, LEM."""
+    return (
+        encode_g1_lem(hdr.alpha1) + encode_g1_lem(hdr.beta1) + encode_g1_lem(hdr.delta1),
+        encode_g2_lem(hdr.beta2) + encode_g2_lem(hdr.delta2),
+    )
+
+
+def _rs_bytes(r: int, s: int) -> tuple[bytes, bytes]:
+    return (r % R).to_bytes(N8, "little"), (s % R).to_bytes(N8, "little")
+
+
+def _proof(a: bytes, b: bytes, c: bytes) -> Proof:
+    return Proof(
         a=decode_g1_lem(a[:G1_BYTES], "native pi_a"),
         b=decode_g2_lem(b[:G2_BYTES], "native pi_b"),
         c=decode_g1_lem(c[:G1_BYTES], "native pi_c"),
     )
-    public = scalars_from_bytes(bytes(w[N8 : N8 * (hdr.n_public + 1)]))
-    return proof, public
+
+
+def _public(witness: Witness, n_public: int) -> list[int]:
+    return scalars_from_bytes(bytes(witness[N8 : N8 * (n_public + 1)]))
 
 
 def _witness_bytes(witness: Sequence[int]) -> bytes:
@@ -131,9 +158,29 @@ def prove_files(
     r: int | None = None,
     s: int | None = None,
 ) -> tuple[Proof, list[int]]:
-    """Prove from a ``.zkey`` and a ``.wtns`` file; ``r, s`` from the OS unless given (tests)."""
-    raw = read_zkey_raw(zkey_path)
+    """Prove from a ``.zkey`` and a ``.wtns`` file; ``r, s`` from the OS unless given (tests).
+
+    The key is not read whole: its header is checked here and the prover
+    reads the coefficient and point sections one at a time, freeing each
+    when done, so proving holds about one section of the key in memory.
+    (:func:`prove_raw` is for a key already in memory, proved many times.)
+    """
+    hdr, layout = read_zkey_layout(zkey_path)
     witness = read_wtns_raw(wtns_path)
     r = secrets.randbelow(R) if r is None else r
     s = secrets.randbelow(R) if s is None else s
-    return prove_raw(raw, witness, r, s)
+    ranges = [layout[section_id] for section_id in _BIG_SECTIONS]
+    try:
+        a, b, c = _native.prove_file(
+            hdr.n_vars,
+            hdr.n_public,
+            hdr.domain_size,
+            *_header_points(hdr),
+            os.fspath(zkey_path),
+            ranges,
+            witness,
+            *_rs_bytes(r, s),
+        )
+    except ValueError as exc:
+        raise _native_error(exc) from None
+    return _proof(a, b, c), _public(witness, hdr.n_public)

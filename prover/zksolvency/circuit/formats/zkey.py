@@ -481,6 +481,15 @@ def read_zkey_header(path: str | os.PathLike[str]) -> ZKeyHeader:
     Opens the file lazily (see ``ptau.MappedBinFile``): only sections 1, 2, 3 and
     the coefficient count are read; the other sections' sizes are still checked.
     """
+    return read_zkey_layout(path)[0]
+
+
+def read_zkey_layout(path: str | os.PathLike[str]) -> tuple[ZKeyHeader, dict[int, tuple[int, int]]]:
+    """:func:`read_zkey_header` and where each section's payload lies: ``{id: (offset, length)}``.
+
+    A reader can then take one big section at a time from the file (the
+    native prover's ``prove_file`` does) instead of holding the whole key.
+    """
     what = str(path)
     with MappedBinFile(path, ZKEY_MAGIC) as f:
         _check_version(f.version, what)
@@ -508,7 +517,8 @@ def read_zkey_header(path: str | os.PathLike[str]) -> ZKeyHeader:
             raise FormatError(f"{what}: coefficients section size does not match its count {n_coeffs}")
         f.section_size(ZKEY_SECTION_MPC, "MPC params")
         ic = decode_g1_lem_many(f.section_bytes(ZKEY_SECTION_IC, "IC"), f"{what}: IC")
-    return replace(hdr, ic=ic, n_coeffs=n_coeffs)
+        layout = dict(f.sections)
+    return replace(hdr, ic=ic, n_coeffs=n_coeffs), layout
 
 
 # --- raw sections (the native prover's view) ------------------------------------------
