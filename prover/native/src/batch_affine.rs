@@ -9,15 +9,12 @@
 //! [`group_sums`] adds up each group in rounds: every round pairs neighbours
 //! within each group, computes all the pairs of all the groups as one batch
 //! into a fresh buffer (a group's odd point out is carried over), and halves
-//! every group, until each group is one point. The first round reads the
-//! points straight from the caller's array through signed indices, so nothing
-//! is copied before the first addition.
+//! every group, until each group is one point. The caller lays the groups out
+//! one after the other (the Pippenger reads its points in order and writes
+//! each to its bucket's slot, a little faster than gathering them by index).
 
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
-
-/// Set in a member index: take the point negated.
-pub const NEG: u32 = 1 << 31;
 
 /// The slope's denominator for `P + Q`: `x_Q - x_P` for distinct x, `2 y_P` for `P = Q`
 /// (`a = 0` on both BN254 curves), one where no slope is needed (infinity, `P = -Q`).
@@ -54,17 +51,6 @@ fn finish<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>, den_inv: C::BaseField)
         Affine::<C>::new_unchecked(x3, y3)
     } else {
         Affine::<C>::identity() // P + (-P)
-    }
-}
-
-/// The point a member index names: `points[i]`, negated when [`NEG`] is set.
-#[inline(always)]
-fn signed<C: SWCurveConfig>(points: &[Affine<C>], i: u32) -> Affine<C> {
-    let p = points[(i & !NEG) as usize];
-    if i & NEG == 0 {
-        p
-    } else {
-        -p
     }
 }
 
@@ -105,23 +91,24 @@ fn halve<C: SWCurveConfig>(
     }
 }
 
-/// The sum of each group: group `g` is the points named by `members[bounds[g]..bounds[g + 1]]`
-/// (indices into `points`, [`NEG`] to negate); an empty group sums to the identity.
+/// The sum of each group of `pts`: the groups lie one after the other, group `g` holding
+/// `lens[g]` points; an empty group sums to the identity.
 pub fn group_sums<C: SWCurveConfig>(
-    points: &[Affine<C>],
-    members: &[u32],
-    bounds: &[usize],
+    mut pts: Vec<Affine<C>>,
+    mut lens: Vec<usize>,
 ) -> Vec<Affine<C>> {
-    let mut lens: Vec<usize> = bounds.windows(2).map(|b| b[1] - b[0]).collect();
-    // the members' points, gathered in order; then halving rounds
-    let mut cur: Vec<Affine<C>> = members.iter().map(|&i| signed(points, i)).collect();
-    let mut next: Vec<Affine<C>> = Vec::with_capacity(cur.len() / 2 + lens.len());
-    let mut scratch: Vec<C::BaseField> = Vec::with_capacity(cur.len() / 2);
+    assert_eq!(
+        lens.iter().sum::<usize>(),
+        pts.len(),
+        "group sizes add up to the points"
+    );
+    let mut next: Vec<Affine<C>> = Vec::with_capacity(pts.len() / 2 + lens.len());
+    let mut scratch: Vec<C::BaseField> = Vec::with_capacity(pts.len() / 2);
     while lens.iter().any(|&l| l > 1) {
-        halve(&cur, &mut lens, &mut next, &mut scratch);
-        std::mem::swap(&mut cur, &mut next);
+        halve(&pts, &mut lens, &mut next, &mut scratch);
+        std::mem::swap(&mut pts, &mut next);
     }
-    let mut sums = cur.into_iter();
+    let mut sums = pts.into_iter();
     lens.iter()
         .map(|&l| {
             if l == 1 {
@@ -146,51 +133,23 @@ mod tests {
     fn group_sums_match_projective_sums() {
         let mut rng = test_rng();
         let g = Projective::<g1::Config>::generator();
-        let mut points: Vec<Affine<g1::Config>> = (0..40)
+        let mut pts: Vec<Affine<g1::Config>> = (0..30)
             .map(|_| (g * Fr::rand(&mut rng)).into_affine())
             .collect();
-        points[7] = points[6];
-        // groups: empty, one point, a doubling, P + (-P), a point and its negation among others, long
-        let members: Vec<u32> = vec![
-            3,
-            6,
-            7,
-            9,
-            9 | NEG,
-            1,
-            2 | NEG,
-            2,
-            5,
-            0,
-            10,
-            11 | NEG,
-            12,
-            13,
-            14,
-            15,
-            16,
-            17,
-            18 | NEG,
-            19,
-            20,
-            21,
-        ];
-        let bounds = [0, 0, 1, 3, 5, 9, 22];
-        let sums = group_sums(&points, &members, &bounds);
-        for g in 0..bounds.len() - 1 {
-            let want: Projective<g1::Config> = members[bounds[g]..bounds[g + 1]]
-                .iter()
-                .map(|&i| {
-                    let p = points[(i & !NEG) as usize].into_group();
-                    if i & NEG == 0 {
-                        p
-                    } else {
-                        -p
-                    }
-                })
-                .sum();
+        // groups: empty, one point, a doubling, P + (-P), P and -P among others, a long one
+        pts[2] = pts[1];
+        pts[4] = -pts[3];
+        pts[6] = -pts[5];
+        let lens = vec![0, 1, 2, 2, 4, 0, 21];
+        let sums = group_sums(pts.clone(), lens.clone());
+        let mut start = 0;
+        for (g, &len) in lens.iter().enumerate() {
+            let want: Projective<g1::Config> =
+                pts[start..start + len].iter().map(|p| p.into_group()).sum();
             assert_eq!(sums[g], want.into_affine(), "group {g}");
+            start += len;
         }
-        assert!(sums[0].is_zero() && sums[3].is_zero());
+        assert!(sums[0].is_zero() && sums[3].is_zero() && sums[5].is_zero());
+        assert!(!sums[4].is_zero());
     }
 }

@@ -26,7 +26,7 @@ use ark_bn254::Fr;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Zero};
 
-use crate::batch_affine::{group_sums, NEG};
+use crate::batch_affine::group_sums;
 use rayon::prelude::*;
 
 /// Below this many points arkworks' own MSM is as good.
@@ -87,29 +87,34 @@ fn window_sum<C: SWCurveConfig>(
 ) -> Projective<C> {
     let digits = all.iter().skip(w).step_by(windows);
     let nb = 1usize << (c - 1);
-    // counting sort of the points by |digit| into buckets 1..=nb (group b - 1)
-    let mut bounds = vec![0usize; nb + 1];
+    // counting sort of the points by |digit| into buckets 1..=nb (group b - 1), read in order
+    let mut lens = vec![0usize; nb];
     for &d in digits.clone() {
         if d != 0 {
-            bounds[d.unsigned_abs() as usize] += 1;
+            lens[d.unsigned_abs() as usize - 1] += 1;
         }
     }
-    for b in 1..=nb {
-        bounds[b] += bounds[b - 1];
-    }
-    if bounds[nb] == 0 {
+    let mut fill: Vec<usize> = lens
+        .iter()
+        .scan(0, |start, &len| {
+            let at = *start;
+            *start += len;
+            Some(at)
+        })
+        .collect();
+    let total: usize = lens.iter().sum();
+    if total == 0 {
         return Projective::<C>::zero();
     }
-    let mut fill = bounds.clone();
-    let mut members = vec![0u32; bounds[nb]];
-    for (i, &d) in digits.enumerate() {
+    let mut pts = vec![Affine::<C>::identity(); total];
+    for (p, &d) in bases.iter().zip(digits) {
         if d != 0 {
             let b = d.unsigned_abs() as usize - 1;
-            members[fill[b]] = i as u32 | if d > 0 { 0 } else { NEG };
+            pts[fill[b]] = if d > 0 { *p } else { -*p };
             fill[b] += 1;
         }
     }
-    let buckets = group_sums(bases, &members, &bounds);
+    let buckets = group_sums(pts, lens);
     // S = sum_d d * B_d with two running sums, from the top bucket down
     let mut running = Projective::<C>::zero();
     let mut sum = Projective::<C>::zero();

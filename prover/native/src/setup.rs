@@ -26,7 +26,7 @@ use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Field, PrimeField, Zero};
 use rayon::prelude::*;
 
-use crate::batch_affine::{group_sums, NEG};
+use crate::batch_affine::group_sums;
 use crate::codec::{encode_points, points, scalars, PointCodec, Res};
 use crate::fft::ifft;
 
@@ -237,24 +237,25 @@ fn base_products<C: SWCurveConfig<ScalarField = Fr>>(
         p.double_in_place();
     }
     let ladder = normalize_serial(&ladder);
-    // term t is the signed ladder points members[bounds[t]..bounds[t + 1]]
+    // term t is its signed ladder points, one term after the other
     let total: usize = nafs.iter().map(|(nz, _, _)| weight(nz) as usize).sum();
-    let mut members: Vec<u32> = Vec::with_capacity(total);
-    let mut bounds = Vec::with_capacity(nafs.len() + 1);
-    bounds.push(0);
+    let mut pts: Vec<Affine<C>> = Vec::with_capacity(total);
+    let mut lens = Vec::with_capacity(nafs.len());
     for (nonzero, positive, negate) in &nafs {
+        let start = pts.len();
         for limb in 0..4 {
             let mut bits = nonzero[limb];
             while bits != 0 {
-                let b = bits.trailing_zeros();
+                let b = bits.trailing_zeros() as usize;
                 bits &= bits - 1;
+                let point = &ladder[64 * limb + b];
                 let plus = ((positive[limb] >> b) & 1 == 1) != *negate;
-                members.push((64 * limb as u32 + b) | if plus { 0 } else { NEG });
+                pts.push(if plus { *point } else { -*point });
             }
         }
-        bounds.push(members.len());
+        lens.push(pts.len() - start);
     }
-    out.copy_from_slice(&group_sums(&ladder, &members, &bounds));
+    out.copy_from_slice(&group_sums(pts, lens));
 }
 
 /// One base's work: its index, its terms' indices, their output slots.
