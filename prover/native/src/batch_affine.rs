@@ -16,10 +16,12 @@
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
+use crate::fastmul::FastMul;
+
 /// The slope's denominator for `P + Q`: `x_Q - x_P` for distinct x, `2 y_P` for `P = Q`
 /// (`a = 0` on both BN254 curves), one where no slope is needed (infinity, `P = -Q`).
 #[inline(always)]
-fn denominator<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>) -> C::BaseField {
+fn denominator<C: SWCurveConfig<BaseField: FastMul>>(p: &Affine<C>, q: &Affine<C>) -> C::BaseField {
     if p.infinity || q.infinity {
         C::BaseField::one()
     } else if p.x != q.x {
@@ -33,21 +35,25 @@ fn denominator<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>) -> C::BaseField {
 
 /// `P + Q` given `1 / denominator(P, Q)`.
 #[inline(always)]
-fn finish<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>, den_inv: C::BaseField) -> Affine<C> {
+fn finish<C: SWCurveConfig<BaseField: FastMul>>(
+    p: &Affine<C>,
+    q: &Affine<C>,
+    den_inv: C::BaseField,
+) -> Affine<C> {
     if p.infinity {
         *q
     } else if q.infinity {
         *p
     } else if p.x != q.x {
-        let lambda = (q.y - p.y) * den_inv;
-        let x3 = lambda.square() - p.x - q.x;
-        let y3 = lambda * (p.x - x3) - p.y;
+        let lambda = (q.y - p.y).fmul(&den_inv);
+        let x3 = lambda.fsquare() - p.x - q.x;
+        let y3 = lambda.fmul(&(p.x - x3)) - p.y;
         Affine::<C>::new_unchecked(x3, y3)
     } else if p.y == q.y && !p.y.is_zero() {
-        let x2 = p.x.square();
-        let lambda = (x2.double() + x2) * den_inv;
-        let x3 = lambda.square() - p.x.double();
-        let y3 = lambda * (p.x - x3) - p.y;
+        let x2 = p.x.fsquare();
+        let lambda = (x2.double() + x2).fmul(&den_inv);
+        let x3 = lambda.fsquare() - p.x.double();
+        let y3 = lambda.fmul(&(p.x - x3)) - p.y;
         Affine::<C>::new_unchecked(x3, y3)
     } else {
         Affine::<C>::identity() // P + (-P)
@@ -56,7 +62,7 @@ fn finish<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>, den_inv: C::BaseField)
 
 /// One round: the groups of `cur` (contiguous, sizes `lens`) halved into `next` by adding
 /// neighbours, an odd group's last point carried over; `lens` is updated.
-fn halve<C: SWCurveConfig>(
+fn halve<C: SWCurveConfig<BaseField: FastMul>>(
     cur: &[Affine<C>],
     lens: &mut [usize],
     next: &mut Vec<Affine<C>>,
@@ -70,7 +76,7 @@ fn halve<C: SWCurveConfig>(
         s -= len;
         for k in (s..s + len - len % 2).step_by(2).rev() {
             scratch.push(acc);
-            acc *= denominator(&cur[k], &cur[k + 1]);
+            acc = acc.fmul(&denominator(&cur[k], &cur[k + 1]));
         }
     }
     let mut inv = acc.inverse().expect("denominators are non-zero");
@@ -79,8 +85,8 @@ fn halve<C: SWCurveConfig>(
     for len in lens.iter_mut() {
         for k in (s..s + *len - *len % 2).step_by(2) {
             let (p, q) = (&cur[k], &cur[k + 1]);
-            let den_inv = inv * scratch.pop().expect("one product per pair");
-            inv *= denominator(p, q);
+            let den_inv = inv.fmul(&scratch.pop().expect("one product per pair"));
+            inv = inv.fmul(&denominator(p, q));
             next.push(finish(p, q, den_inv));
         }
         if *len % 2 == 1 {
@@ -93,7 +99,7 @@ fn halve<C: SWCurveConfig>(
 
 /// The sum of each group of `pts`: the groups lie one after the other, group `g` holding
 /// `lens[g]` points; an empty group sums to the identity.
-pub fn group_sums<C: SWCurveConfig>(
+pub fn group_sums<C: SWCurveConfig<BaseField: FastMul>>(
     mut pts: Vec<Affine<C>>,
     mut lens: Vec<usize>,
 ) -> Vec<Affine<C>> {

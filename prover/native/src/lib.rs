@@ -8,6 +8,7 @@
 
 pub mod batch_affine;
 pub mod codec;
+pub mod fastmul;
 pub mod fft;
 pub mod msm;
 pub mod pippenger;
@@ -15,6 +16,7 @@ pub mod prove;
 pub mod setup;
 pub mod verify;
 
+use crate::fastmul::FastMul;
 use ark_bn254::{g1, g2, Fr, G1Affine, G2Affine};
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ec::CurveGroup;
@@ -63,7 +65,7 @@ where
 /// `sum_i k_i P_i` as one LEM point, in the group of `C`.
 fn msm_point<C>(bases: &[u8], scalars: &[u8]) -> Res<Vec<u8>>
 where
-    C: SWCurveConfig<ScalarField = Fr>,
+    C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>,
     Affine<C>: PointCodec,
 {
     let k = codec::scalars(scalars, "scalars")?;

@@ -14,6 +14,7 @@ use ark_ff::{BigInt, BigInteger, Zero};
 use rayon::prelude::*;
 
 use crate::codec::{PointCodec, Res};
+use crate::fastmul::FastMul;
 
 /// `sum` of affine points with mixed additions, in parallel chunks.
 pub fn sum_points<C: SWCurveConfig>(pts: &[Affine<C>]) -> Projective<C> {
@@ -31,7 +32,7 @@ pub fn sum_points<C: SWCurveConfig>(pts: &[Affine<C>]) -> Projective<C> {
 /// `sum_i scalars[i] * bases[i]`, `bases` a LEM section, `scalars` normal-form limbs below `r`.
 pub fn sparse_msm<C>(bases: &[u8], scalars: &[BigInt<4>], what: &str) -> Res<Projective<C>>
 where
-    C: SWCurveConfig<ScalarField = Fr>,
+    C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>,
     Affine<C>: PointCodec,
 {
     let len = <Affine<C> as PointCodec>::LEN;

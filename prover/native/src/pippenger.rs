@@ -27,6 +27,7 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInt, BigInteger, Zero};
 
 use crate::batch_affine::group_sums;
+use crate::fastmul::FastMul;
 use rayon::prelude::*;
 
 /// Below this many points arkworks' own MSM is as good.
@@ -78,7 +79,7 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
 }
 
 /// `S = sum_d d * B_d` for window `w` (digits scalar-major, `windows` per scalar).
-fn window_sum<C: SWCurveConfig>(
+fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
     bases: &[Affine<C>],
     all: &[i32],
     windows: usize,
@@ -126,7 +127,7 @@ fn window_sum<C: SWCurveConfig>(
 }
 
 /// `sum_i scalars[i] * bases[i]` (scalars in normal form, below `r`).
-pub fn msm<C: SWCurveConfig<ScalarField = Fr>>(
+pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     bases: &[Affine<C>],
     scalars: &[BigInt<4>],
 ) -> Projective<C> {
@@ -147,7 +148,7 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr>>(
 }
 
 /// [`msm`] with `windows` windows of `c` bits.
-fn msm_windowed<C: SWCurveConfig<ScalarField = Fr>>(
+fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     bases: &[Affine<C>],
     scalars: &[BigInt<4>],
     c: usize,
@@ -176,7 +177,7 @@ mod tests {
     use ark_ff::{PrimeField, UniformRand};
     use ark_std::test_rng;
 
-    fn check<C: SWCurveConfig<ScalarField = Fr>>(m: usize, small: bool) {
+    fn check<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(m: usize, small: bool) {
         let mut rng = test_rng();
         let g = Projective::<C>::generator();
         let mut bases: Vec<Affine<C>> = (0..m)

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 
 use crate::batch_affine::group_sums;
 use crate::codec::{encode_points, points, scalars, PointCodec, Res};
+use crate::fastmul::FastMul;
 use crate::fft::ifft;
 
 /// R1CS terms of one matrix: parallel arrays.
@@ -108,7 +109,7 @@ fn small(v: &BigInt<4>) -> Option<(u64, bool)> {
 }
 
 /// `v P` for a coefficient `v` in normal form, cheap when `v` or `-v` is small.
-pub fn mul_coeff<C: SWCurveConfig<ScalarField = Fr>>(
+pub fn mul_coeff<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     p: &Affine<C>,
     v: &BigInt<4>,
 ) -> Projective<C> {
@@ -205,7 +206,7 @@ struct Products<C: SWCurveConfig> {
 /// negated, whichever is sparser: about 80 points). All the terms' sums are
 /// added up together in batch-affine rounds (pairs within each term, one
 /// inversion per round).
-fn base_products<C: SWCurveConfig<ScalarField = Fr>>(
+fn base_products<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     base: &Affine<C>,
     values: impl Iterator<Item = BigInt<4>> + Clone,
     out: &mut [Affine<C>],
@@ -261,7 +262,7 @@ fn base_products<C: SWCurveConfig<ScalarField = Fr>>(
 /// One base's work: its index, its terms' indices, their output slots.
 type Job<'a, C> = (usize, &'a [usize], &'a mut [Affine<C>]);
 
-fn products<C: SWCurveConfig<ScalarField = Fr>>(
+fn products<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     terms: &Terms,
     bases: &[Affine<C>],
 ) -> Res<Products<C>> {
@@ -311,7 +312,7 @@ fn products<C: SWCurveConfig<ScalarField = Fr>>(
 /// base, in parallel over the bases (`base_products`). Then each signal, in
 /// parallel, sums its products and its small-coefficient terms (a short
 /// double-and-add each). Affine results do not depend on the order of the sums.
-fn combine<C: SWCurveConfig<ScalarField = Fr>>(
+fn combine<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     terms: &[(&Terms, &[Affine<C>])],
     n_vars: usize,
     n: usize,
@@ -412,7 +413,7 @@ pub fn u_points<P: PointCodec>(pts: &[P]) -> Vec<u8> {
 /// `k P_i` for every point of a LEM section (a contribution dividing C and H by delta).
 pub fn scale<C>(section: &[u8], k: &Fr, what: &str) -> Res<Vec<u8>>
 where
-    C: SWCurveConfig<ScalarField = Fr>,
+    C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>,
     Affine<C>: PointCodec,
 {
     let pts: Vec<Affine<C>> = points(section, true, what)?;
@@ -500,7 +501,7 @@ mod tests {
         v
     }
 
-    fn check_base<C: SWCurveConfig<ScalarField = Fr>>() {
+    fn check_base<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>() {
         let mut rng = test_rng();
         let base = (Projective::<C>::generator() * Fr::rand(&mut rng)).into_affine();
         for m in [1, 2, LADDER_MIN_TERMS, 7, 40] {
@@ -545,7 +546,7 @@ mod tests {
         }
     }
 
-    fn check_combine<C: SWCurveConfig<ScalarField = Fr>>() {
+    fn check_combine<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>() {
         let mut rng = test_rng();
         let (n, n_vars) = (6usize, 9usize);
         let g = Projective::<C>::generator();
