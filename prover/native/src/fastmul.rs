@@ -145,8 +145,18 @@ mod tests {
             Fq::new_unchecked(x)
         };
         let mut v: Vec<Fq> = (1..40).map(below).collect();
-        v.push(Fq::new_unchecked(BigInt([u64::MAX, u64::MAX, u64::MAX, Q[3] - 1])));
-        v.push(Fq::new_unchecked(BigInt([u64::MAX, 0, u64::MAX, Q[3] >> 1])));
+        v.push(Fq::new_unchecked(BigInt([
+            u64::MAX,
+            u64::MAX,
+            u64::MAX,
+            Q[3] - 1,
+        ])));
+        v.push(Fq::new_unchecked(BigInt([
+            u64::MAX,
+            0,
+            u64::MAX,
+            Q[3] >> 1,
+        ])));
         v.extend(edge_fq());
         for a in &v {
             for b in &v {
