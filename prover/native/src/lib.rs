@@ -10,6 +10,8 @@ pub mod batch_affine;
 pub mod codec;
 pub mod fastmul;
 pub mod fft;
+#[cfg(target_arch = "x86_64")]
+pub mod ifma_g1;
 pub mod msm;
 pub mod pippenger;
 pub mod prove;

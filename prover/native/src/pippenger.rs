@@ -81,6 +81,7 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
 /// `S = sum_d d * B_d` for window `w` (digits scalar-major, `windows` per scalar).
 fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
     bases: &[Affine<C>],
+    simd: Option<&Simd>,
     all: &[i32],
     windows: usize,
     w: usize,
@@ -95,7 +96,7 @@ fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
             lens[d.unsigned_abs() as usize - 1] += 1;
         }
     }
-    let mut fill: Vec<usize> = lens
+    let fill: Vec<usize> = lens
         .iter()
         .scan(0, |start, &len| {
             let at = *start;
@@ -107,15 +108,10 @@ fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
     if total == 0 {
         return Projective::<C>::zero();
     }
-    let mut pts = vec![Affine::<C>::identity(); total];
-    for (p, &d) in bases.iter().zip(digits) {
-        if d != 0 {
-            let b = d.unsigned_abs() as usize - 1;
-            pts[fill[b]] = if d > 0 { *p } else { -*p };
-            fill[b] += 1;
-        }
-    }
-    let buckets = group_sums(pts, lens);
+    let buckets = match simd.and_then(|simd| simd.bucket_sums::<C>(digits.clone(), &lens, &fill)) {
+        Some(buckets) => buckets,
+        None => scalar_bucket_sums(bases, digits, lens, fill),
+    };
     // S = sum_d d * B_d with two running sums, from the top bucket down
     let mut running = Projective::<C>::zero();
     let mut sum = Projective::<C>::zero();
@@ -124,6 +120,91 @@ fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
         sum += &running;
     }
     sum
+}
+
+/// The bucket sums: each point (negated for a negative digit) written to its bucket's next
+/// slot (`fill`), then `group_sums`.
+fn scalar_bucket_sums<'a, C: SWCurveConfig<BaseField: FastMul>>(
+    bases: &[Affine<C>],
+    digits: impl Iterator<Item = &'a i32>,
+    lens: Vec<usize>,
+    mut fill: Vec<usize>,
+) -> Vec<Affine<C>> {
+    let total: usize = lens.iter().sum();
+    let mut pts = vec![Affine::<C>::identity(); total];
+    for (p, &d) in bases.iter().zip(digits) {
+        if d != 0 {
+            let b = d.unsigned_abs() as usize - 1;
+            pts[fill[b]] = if d > 0 { *p } else { -*p };
+            fill[b] += 1;
+        }
+    }
+    group_sums(pts, lens)
+}
+
+/// The vector path's view of the bases (BN254 G1 on a CPU with AVX-512 IFMA; see `ifma_g1`).
+#[cfg(target_arch = "x86_64")]
+struct Simd(crate::ifma_g1::Bases);
+
+#[cfg(target_arch = "x86_64")]
+impl Simd {
+    /// `Some` when `C` is BN254's G1 and the CPU has the instructions.
+    fn new<C: SWCurveConfig>(bases: &[Affine<C>]) -> Option<Simd> {
+        use ark_bn254::{g1, G1Affine};
+        use std::any::TypeId;
+        if TypeId::of::<C>() != TypeId::of::<g1::Config>() || !crate::ifma_g1::available() {
+            return None;
+        }
+        // SAFETY: C is g1::Config, so Affine<C> is G1Affine.
+        let g1: &[G1Affine] =
+            unsafe { std::slice::from_raw_parts(bases.as_ptr() as *const G1Affine, bases.len()) };
+        Some(Simd(crate::ifma_g1::prepare(g1)))
+    }
+
+    /// The bucket sums (`None`: a pair with equal x turned up, use the scalar path).
+    fn bucket_sums<'a, C: SWCurveConfig>(
+        &self,
+        digits: impl Iterator<Item = &'a i32>,
+        lens: &[usize],
+        fill: &[usize],
+    ) -> Option<Vec<Affine<C>>> {
+        use ark_bn254::G1Affine;
+        let mut fill = fill.to_vec();
+        let mut members = vec![0u32; lens.iter().sum()];
+        for (i, &d) in digits.enumerate() {
+            if d != 0 {
+                let b = d.unsigned_abs() as usize - 1;
+                members[fill[b]] = 2 * i as u32 + u32::from(d < 0);
+                fill[b] += 1;
+            }
+        }
+        let sums: Vec<G1Affine> = crate::ifma_g1::bucket_sums(&self.0, &members, lens.to_vec())?;
+        // SAFETY: `Simd` exists only for C = g1::Config, so G1Affine is Affine<C>.
+        let sums = std::mem::ManuallyDrop::new(sums);
+        Some(unsafe {
+            Vec::from_raw_parts(sums.as_ptr() as *mut Affine<C>, sums.len(), sums.capacity())
+        })
+    }
+}
+
+/// No vector path off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+struct Simd;
+
+#[cfg(not(target_arch = "x86_64"))]
+impl Simd {
+    fn new<C: SWCurveConfig>(_bases: &[Affine<C>]) -> Option<Simd> {
+        None
+    }
+
+    fn bucket_sums<'a, C: SWCurveConfig>(
+        &self,
+        _digits: impl Iterator<Item = &'a i32>,
+        _lens: &[usize],
+        _fill: &[usize],
+    ) -> Option<Vec<Affine<C>>> {
+        None
+    }
 }
 
 /// `sum_i scalars[i] * bases[i]` (scalars in normal form, below `r`).
@@ -144,12 +225,20 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
         .unwrap_or(0)
         .max(1);
     let c = window_bits(m, bits);
-    msm_windowed(&bases[..m], &scalars[..m], c, window_count(bits, c))
+    let simd = Simd::new(&bases[..m]);
+    msm_windowed(
+        &bases[..m],
+        simd.as_ref(),
+        &scalars[..m],
+        c,
+        window_count(bits, c),
+    )
 }
 
 /// [`msm`] with `windows` windows of `c` bits.
 fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     bases: &[Affine<C>],
+    simd: Option<&Simd>,
     scalars: &[BigInt<4>],
     c: usize,
     windows: usize,
@@ -157,7 +246,7 @@ fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     let digits = signed_digits(scalars, c, windows);
     let sums: Vec<Projective<C>> = (0..windows)
         .into_par_iter()
-        .map(|w| window_sum(bases, &digits, windows, w, c))
+        .map(|w| window_sum(bases, simd, &digits, windows, w, c))
         .collect();
     let mut acc = Projective::<C>::zero();
     for s in sums.iter().rev() {
@@ -231,10 +320,66 @@ mod tests {
         let want = Projective::<g1::Config>::msm_bigint(&bases, &scalars);
         for c in 4..=20 {
             let w = window_count(254, c);
-            assert_eq!(msm_windowed(&bases, &scalars, c, w), want, "c = {c}");
+            assert_eq!(msm_windowed(&bases, None, &scalars, c, w), want, "c = {c}");
             // one window fewer drops the top digits: the sum is wrong
-            assert_ne!(msm_windowed(&bases, &scalars, c, w - 1), want, "c = {c}");
+            assert_ne!(
+                msm_windowed(&bases, None, &scalars, c, w - 1),
+                want,
+                "c = {c}"
+            );
         }
+    }
+
+    /// The AVX-512 IFMA path against the scalar one, on random points, with equal points
+    /// (a window falls back) and without. Where the CPU lacks IFMA, `Simd::new` is `None`
+    /// and only that is checked.
+    #[test]
+    fn vector_path_matches_the_scalar_one() {
+        let mut rng = test_rng();
+        let g = Projective::<g1::Config>::generator();
+        let mut bases: Vec<Affine<g1::Config>> = (0..3000)
+            .map(|_| (g * Fr::rand(&mut rng)).into_affine())
+            .collect();
+        let scalars: Vec<BigInt<4>> = (0..3000)
+            .map(|i| {
+                if i % 5 == 0 {
+                    BigInt::from(i as u64)
+                } else {
+                    Fr::rand(&mut rng).into_bigint()
+                }
+            })
+            .collect();
+        let Some(simd) = Simd::new(&bases) else {
+            assert!(!cfg!(target_arch = "x86_64") || !std::is_x86_feature_detected!("avx512ifma"));
+            return;
+        };
+        for c in [8, 12] {
+            let w = window_count(254, c);
+            let scalar = msm_windowed(&bases, None, &scalars, c, w);
+            assert_eq!(
+                msm_windowed(&bases, Some(&simd), &scalars, c, w),
+                scalar,
+                "c = {c}"
+            );
+            assert_eq!(
+                scalar,
+                Projective::<g1::Config>::msm_bigint(&bases, &scalars)
+            );
+        }
+        // equal and opposite points: some windows pair them and fall back
+        for i in 0..200 {
+            bases[2 * i + 1] = if i % 2 == 0 {
+                bases[2 * i]
+            } else {
+                -bases[2 * i]
+            };
+        }
+        let simd = Simd::new(&bases).expect("still available");
+        let w = window_count(254, 4);
+        assert_eq!(
+            msm_windowed(&bases, Some(&simd), &scalars, 4, w),
+            Projective::<g1::Config>::msm_bigint(&bases, &scalars)
+        );
     }
 
     #[test]
