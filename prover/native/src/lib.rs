@@ -11,7 +11,7 @@ pub mod codec;
 pub mod fastmul;
 pub mod fft;
 #[cfg(target_arch = "x86_64")]
-pub mod ifma_g1;
+pub mod ifma;
 pub mod msm;
 pub mod pippenger;
 pub mod prove;
@@ -71,7 +71,7 @@ where
     Affine<C>: PointCodec,
 {
     let k = codec::scalars(scalars, "scalars")?;
-    let p = msm::sparse_msm::<C>(bases, &k, "bases")?;
+    let p = msm::sparse_msm::<C>(std::borrow::Cow::Borrowed(bases), &k, "bases")?;
     Ok(one_point(p.into_affine()))
 }
 

@@ -8,6 +8,8 @@
 //! about `(b / c) (m + 2^c)` additions for `m` points of at most `b` bits.
 //! Points at infinity are dropped too. The parts run side by side on rayon.
 
+use std::borrow::Cow;
+
 use ark_bn254::Fr;
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{BigInt, BigInteger, Zero};
@@ -30,7 +32,10 @@ pub fn sum_points<C: SWCurveConfig>(pts: &[Affine<C>]) -> Projective<C> {
 }
 
 /// `sum_i scalars[i] * bases[i]`, `bases` a LEM section, `scalars` normal-form limbs below `r`.
-pub fn sparse_msm<C>(bases: &[u8], scalars: &[BigInt<4>], what: &str) -> Res<Projective<C>>
+///
+/// The points are decoded first and `bases` is dropped before the additions: a section
+/// read from a file for this MSM alone (`Cow::Owned`) is freed while the MSM runs.
+pub fn sparse_msm<C>(bases: Cow<'_, [u8]>, scalars: &[BigInt<4>], what: &str) -> Res<Projective<C>>
 where
     C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>,
     Affine<C>: PointCodec,
@@ -64,24 +69,21 @@ where
         )
     };
     let finite = |p: &Res<Affine<C>>| !matches!(p, Ok(q) if q.infinity);
+    let one_points: Vec<Affine<C>> = ones
+        .par_iter()
+        .map(decode)
+        .filter(finite)
+        .collect::<Res<_>>()?;
+    let other_points: Vec<Affine<C>> = others.par_iter().map(decode).collect::<Res<_>>()?;
+    drop(bases);
+    let (pts, ks): (Vec<Affine<C>>, Vec<BigInt<4>>) = other_points
+        .into_iter()
+        .zip(others.iter().map(|&i| scalars[i]))
+        .filter(|(p, _)| !p.infinity)
+        .unzip();
     let (sum_ones, sum_others) = rayon::join(
-        || -> Res<Projective<C>> {
-            let pts: Vec<Affine<C>> = ones
-                .par_iter()
-                .map(decode)
-                .filter(finite)
-                .collect::<Res<_>>()?;
-            Ok(sum_points(&pts))
-        },
-        || -> Res<Projective<C>> {
-            let pts: Vec<Affine<C>> = others.par_iter().map(decode).collect::<Res<_>>()?;
-            let (pts, ks): (Vec<Affine<C>>, Vec<BigInt<4>>) = pts
-                .into_iter()
-                .zip(others.iter().map(|&i| scalars[i]))
-                .filter(|(p, _)| !p.infinity)
-                .unzip();
-            Ok(crate::pippenger::msm(&pts, &ks))
-        },
+        || sum_points(&one_points),
+        || crate::pippenger::msm_vec(pts, &ks),
     );
-    Ok(sum_ones? + sum_others?)
+    Ok(sum_ones + sum_others)
 }

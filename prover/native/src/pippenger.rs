@@ -41,14 +41,15 @@ fn window_count(bits: usize, c: usize) -> usize {
 /// The window minimising the cost model: 6 multiplications per batch-affine addition,
 /// 22 per bucket for the two running sums.
 fn window_bits(m: usize, bits: usize) -> usize {
-    (4..=20usize)
+    (4..=15usize)
         .min_by_key(|&c| window_count(bits, c) * (6 * m + 22 * (1usize << (c - 1))))
         .expect("non-empty range")
 }
 
 /// Signed digits, scalar-major: `digits[i * windows + w]` is scalar `i`'s digit in window `w`.
-fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
-    let mut digits = vec![0i32; windows * scalars.len()];
+fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i16> {
+    assert!(c <= 15, "digits up to 2^(c-1) fit an i16");
+    let mut digits = vec![0i16; windows * scalars.len()];
     let half = 1i64 << (c - 1);
     let full = 1i64 << c;
     let mask = (1u64 << c) - 1;
@@ -71,7 +72,7 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
                     d -= full;
                     carry = 1;
                 }
-                *slot = d as i32;
+                *slot = d as i16;
             }
             debug_assert_eq!(carry, 0, "the top window absorbs the last carry");
         });
@@ -80,9 +81,9 @@ fn signed_digits(scalars: &[BigInt<4>], c: usize, windows: usize) -> Vec<i32> {
 
 /// `S = sum_d d * B_d` for window `w` (digits scalar-major, `windows` per scalar).
 fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
-    bases: &[Affine<C>],
+    bases: Option<&[Affine<C>]>,
     simd: Option<&Simd>,
-    all: &[i32],
+    all: &[i16],
     windows: usize,
     w: usize,
     c: usize,
@@ -110,7 +111,14 @@ fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
     }
     let buckets = match simd.and_then(|simd| simd.bucket_sums::<C>(digits.clone(), &lens, &fill)) {
         Some(buckets) => buckets,
-        None => scalar_bucket_sums(bases, digits, lens, fill),
+        None => match bases {
+            Some(bases) => scalar_bucket_sums(bases, digits, lens, fill),
+            // the points were dropped for the vector form: rebuild them (a rare fallback)
+            None => {
+                let simd = simd.expect("no points without their vector form");
+                scalar_bucket_sums(&simd.points::<C>(), digits, lens, fill)
+            }
+        },
     };
     // S = sum_d d * B_d with two running sums, from the top bucket down
     let mut running = Projective::<C>::zero();
@@ -126,7 +134,7 @@ fn window_sum<C: SWCurveConfig<BaseField: FastMul>>(
 /// slot (`fill`), then `group_sums`.
 fn scalar_bucket_sums<'a, C: SWCurveConfig<BaseField: FastMul>>(
     bases: &[Affine<C>],
-    digits: impl Iterator<Item = &'a i32>,
+    digits: impl Iterator<Item = &'a i16>,
     lens: Vec<usize>,
     mut fill: Vec<usize>,
 ) -> Vec<Affine<C>> {
@@ -142,33 +150,75 @@ fn scalar_bucket_sums<'a, C: SWCurveConfig<BaseField: FastMul>>(
     group_sums(pts, lens)
 }
 
-/// The vector path's view of the bases (BN254 G1 on a CPU with AVX-512 IFMA; see `ifma_g1`).
+/// The vector path's view of the bases (BN254 G1 or G2 on a CPU with AVX-512 IFMA; see `ifma`).
 #[cfg(target_arch = "x86_64")]
-struct Simd(crate::ifma_g1::Bases);
+enum Simd {
+    G1(crate::ifma::Bases<1>),
+    G2(crate::ifma::Bases<2>),
+}
 
 #[cfg(target_arch = "x86_64")]
 impl Simd {
-    /// `Some` when `C` is BN254's G1 and the CPU has the instructions.
+    /// `Some` when `C` is BN254's G1 or G2 and the CPU has the instructions.
     fn new<C: SWCurveConfig>(bases: &[Affine<C>]) -> Option<Simd> {
-        use ark_bn254::{g1, G1Affine};
+        use ark_bn254::{g1, g2, G1Affine, G2Affine};
         use std::any::TypeId;
-        if TypeId::of::<C>() != TypeId::of::<g1::Config>() || !crate::ifma_g1::available() {
+        if !crate::ifma::available() {
             return None;
         }
-        // SAFETY: C is g1::Config, so Affine<C> is G1Affine.
-        let g1: &[G1Affine] =
-            unsafe { std::slice::from_raw_parts(bases.as_ptr() as *const G1Affine, bases.len()) };
-        Some(Simd(crate::ifma_g1::prepare(g1)))
+        let n = bases.len();
+        if TypeId::of::<C>() == TypeId::of::<g1::Config>() {
+            // SAFETY: C is g1::Config, so Affine<C> is G1Affine.
+            let g1: &[G1Affine] =
+                unsafe { std::slice::from_raw_parts(bases.as_ptr() as *const G1Affine, n) };
+            Some(Simd::G1(crate::ifma::prepare(n, |i| {
+                ([g1[i].x], [g1[i].y])
+            })))
+        } else if TypeId::of::<C>() == TypeId::of::<g2::Config>() {
+            // SAFETY: C is g2::Config, so Affine<C> is G2Affine.
+            let g2: &[G2Affine] =
+                unsafe { std::slice::from_raw_parts(bases.as_ptr() as *const G2Affine, n) };
+            Some(Simd::G2(crate::ifma::prepare(n, |i| {
+                let p = &g2[i];
+                ([p.x.c0, p.x.c1], [p.y.c0, p.y.c1])
+            })))
+        } else {
+            None
+        }
+    }
+
+    /// The points, rebuilt from the vector form.
+    fn points<C: SWCurveConfig>(&self) -> Vec<Affine<C>> {
+        use ark_bn254::{Fq2, G1Affine, G2Affine};
+        // SAFETY (both arms): as in `bucket_sums`.
+        match self {
+            Simd::G1(b) => {
+                let pts: Vec<G1Affine> = crate::ifma::points(b)
+                    .into_iter()
+                    .map(|(x, y)| G1Affine::new_unchecked(x[0], y[0]))
+                    .collect();
+                unsafe { cast_vec(pts) }
+            }
+            Simd::G2(b) => {
+                let pts: Vec<G2Affine> = crate::ifma::points(b)
+                    .into_iter()
+                    .map(|(x, y)| {
+                        G2Affine::new_unchecked(Fq2::new(x[0], x[1]), Fq2::new(y[0], y[1]))
+                    })
+                    .collect();
+                unsafe { cast_vec(pts) }
+            }
+        }
     }
 
     /// The bucket sums (`None`: a pair with equal x turned up, use the scalar path).
     fn bucket_sums<'a, C: SWCurveConfig>(
         &self,
-        digits: impl Iterator<Item = &'a i32>,
+        digits: impl Iterator<Item = &'a i16>,
         lens: &[usize],
         fill: &[usize],
     ) -> Option<Vec<Affine<C>>> {
-        use ark_bn254::G1Affine;
+        use ark_bn254::{Fq2, G1Affine, G2Affine};
         let mut fill = fill.to_vec();
         let mut members = vec![0u32; lens.iter().sum()];
         for (i, &d) in digits.enumerate() {
@@ -178,13 +228,42 @@ impl Simd {
                 fill[b] += 1;
             }
         }
-        let sums: Vec<G1Affine> = crate::ifma_g1::bucket_sums(&self.0, &members, lens.to_vec())?;
-        // SAFETY: `Simd` exists only for C = g1::Config, so G1Affine is Affine<C>.
-        let sums = std::mem::ManuallyDrop::new(sums);
-        Some(unsafe {
-            Vec::from_raw_parts(sums.as_ptr() as *mut Affine<C>, sums.len(), sums.capacity())
-        })
+        // SAFETY (both arms): `Simd::G1` exists only for C = g1::Config and `Simd::G2` only
+        // for C = g2::Config, so the vector's element type is Affine<C>.
+        match self {
+            Simd::G1(b) => {
+                let sums: Vec<G1Affine> = crate::ifma::bucket_sums(b, &members, lens.to_vec())?
+                    .into_iter()
+                    .map(|s| {
+                        s.map_or(G1Affine::identity(), |(x, y)| {
+                            G1Affine::new_unchecked(x[0], y[0])
+                        })
+                    })
+                    .collect();
+                Some(unsafe { cast_vec(sums) })
+            }
+            Simd::G2(b) => {
+                let sums: Vec<G2Affine> = crate::ifma::bucket_sums(b, &members, lens.to_vec())?
+                    .into_iter()
+                    .map(|s| {
+                        s.map_or(G2Affine::identity(), |(x, y)| {
+                            G2Affine::new_unchecked(Fq2::new(x[0], x[1]), Fq2::new(y[0], y[1]))
+                        })
+                    })
+                    .collect();
+                Some(unsafe { cast_vec(sums) })
+            }
+        }
     }
+}
+
+/// `Vec<A>` as `Vec<B>`; the caller guarantees `A` and `B` are the same type.
+#[cfg(target_arch = "x86_64")]
+unsafe fn cast_vec<A, B>(v: Vec<A>) -> Vec<B> {
+    assert_eq!(std::any::type_name::<A>(), std::any::type_name::<B>());
+    let mut v = std::mem::ManuallyDrop::new(v);
+    // SAFETY: same type (the caller's guarantee, checked by name above).
+    unsafe { Vec::from_raw_parts(v.as_mut_ptr() as *mut B, v.len(), v.capacity()) }
 }
 
 /// No vector path off x86-64.
@@ -199,11 +278,15 @@ impl Simd {
 
     fn bucket_sums<'a, C: SWCurveConfig>(
         &self,
-        _digits: impl Iterator<Item = &'a i32>,
+        _digits: impl Iterator<Item = &'a i16>,
         _lens: &[usize],
         _fill: &[usize],
     ) -> Option<Vec<Affine<C>>> {
         None
+    }
+
+    fn points<C: SWCurveConfig>(&self) -> Vec<Affine<C>> {
+        Vec::new()
     }
 }
 
@@ -227,7 +310,7 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     let c = window_bits(m, bits);
     let simd = Simd::new(&bases[..m]);
     msm_windowed(
-        &bases[..m],
+        Some(&bases[..m]),
         simd.as_ref(),
         &scalars[..m],
         c,
@@ -235,9 +318,33 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     )
 }
 
+/// [`msm`] that frees `bases` once it has their vector form (the IFMA path), while the
+/// additions run.
+pub fn msm_vec<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
+    bases: Vec<Affine<C>>,
+    scalars: &[BigInt<4>],
+) -> Projective<C> {
+    let m = bases.len().min(scalars.len());
+    if m < SMALL {
+        return msm(&bases, scalars);
+    }
+    let Some(simd) = Simd::new(&bases[..m]) else {
+        return msm(&bases, scalars);
+    };
+    drop(bases);
+    let bits = scalars[..m]
+        .iter()
+        .map(|k| k.num_bits() as usize)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let c = window_bits(m, bits);
+    msm_windowed(None, Some(&simd), &scalars[..m], c, window_count(bits, c))
+}
+
 /// [`msm`] with `windows` windows of `c` bits.
 fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
-    bases: &[Affine<C>],
+    bases: Option<&[Affine<C>]>,
     simd: Option<&Simd>,
     scalars: &[BigInt<4>],
     c: usize,
@@ -318,12 +425,16 @@ mod tests {
             })
             .collect();
         let want = Projective::<g1::Config>::msm_bigint(&bases, &scalars);
-        for c in 4..=20 {
+        for c in 4..=15 {
             let w = window_count(254, c);
-            assert_eq!(msm_windowed(&bases, None, &scalars, c, w), want, "c = {c}");
+            assert_eq!(
+                msm_windowed(Some(&bases), None, &scalars, c, w),
+                want,
+                "c = {c}"
+            );
             // one window fewer drops the top digits: the sum is wrong
             assert_ne!(
-                msm_windowed(&bases, None, &scalars, c, w - 1),
+                msm_windowed(Some(&bases), None, &scalars, c, w - 1),
                 want,
                 "c = {c}"
             );
@@ -333,14 +444,13 @@ mod tests {
     /// The AVX-512 IFMA path against the scalar one, on random points, with equal points
     /// (a window falls back) and without. Where the CPU lacks IFMA, `Simd::new` is `None`
     /// and only that is checked.
-    #[test]
-    fn vector_path_matches_the_scalar_one() {
+    fn vector_path_check<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(m: usize) {
         let mut rng = test_rng();
-        let g = Projective::<g1::Config>::generator();
-        let mut bases: Vec<Affine<g1::Config>> = (0..3000)
+        let g = Projective::<C>::generator();
+        let mut bases: Vec<Affine<C>> = (0..m)
             .map(|_| (g * Fr::rand(&mut rng)).into_affine())
             .collect();
-        let scalars: Vec<BigInt<4>> = (0..3000)
+        let scalars: Vec<BigInt<4>> = (0..m)
             .map(|i| {
                 if i % 5 == 0 {
                     BigInt::from(i as u64)
@@ -355,16 +465,18 @@ mod tests {
         };
         for c in [8, 12] {
             let w = window_count(254, c);
-            let scalar = msm_windowed(&bases, None, &scalars, c, w);
+            let scalar = msm_windowed(Some(&bases), None, &scalars, c, w);
             assert_eq!(
-                msm_windowed(&bases, Some(&simd), &scalars, c, w),
+                msm_windowed(Some(&bases), Some(&simd), &scalars, c, w),
                 scalar,
                 "c = {c}"
             );
             assert_eq!(
+                msm_windowed(None, Some(&simd), &scalars, c, w),
                 scalar,
-                Projective::<g1::Config>::msm_bigint(&bases, &scalars)
+                "c = {c}"
             );
+            assert_eq!(scalar, Projective::<C>::msm_bigint(&bases, &scalars));
         }
         // equal and opposite points: some windows pair them and fall back
         for i in 0..200 {
@@ -376,10 +488,23 @@ mod tests {
         }
         let simd = Simd::new(&bases).expect("still available");
         let w = window_count(254, 4);
+        let want = Projective::<C>::msm_bigint(&bases, &scalars);
         assert_eq!(
-            msm_windowed(&bases, Some(&simd), &scalars, 4, w),
-            Projective::<g1::Config>::msm_bigint(&bases, &scalars)
+            msm_windowed(Some(&bases), Some(&simd), &scalars, 4, w),
+            want
         );
+        // the fallback windows rebuild the points from the vector form
+        assert_eq!(msm_windowed(None, Some(&simd), &scalars, 4, w), want);
+    }
+
+    #[test]
+    fn vector_path_matches_the_scalar_one_g1() {
+        vector_path_check::<g1::Config>(3000);
+    }
+
+    #[test]
+    fn vector_path_matches_the_scalar_one_g2() {
+        vector_path_check::<g2::Config>(1000);
     }
 
     #[test]

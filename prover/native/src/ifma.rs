@@ -1,4 +1,4 @@
-//! G1 bucket sums with AVX-512 IFMA: eight batch-affine additions at once.
+//! G1 and G2 bucket sums with AVX-512 IFMA: eight batch-affine additions at once.
 //!
 //! The same rounds as `batch_affine::group_sums` (pair neighbours within each
 //! bucket, one shared inversion per round, halve), with the arithmetic of
@@ -10,8 +10,11 @@
 //! 52-bit digit at a time).
 //!
 //! Representation: a coordinate `x` is held as `x R' mod q`, from arkworks'
-//! `x 2^256` by one multiplication by 16 (and back by 1/16). Points are five
-//! limbs of x then five of y (80 bytes); the lanes gather and scatter them.
+//! `x 2^256` by one multiplication by 16 (and back by 1/16). A coordinate has
+//! `K` components: one in G1 (`Fq`), two in G2 (`Fq2 = Fq[u] / (u^2 + 1)`,
+//! multiplied as `(a0 b0 - a1 b1) + ((a0 + a1)(b0 + b1) - a0 b0 - a1 b1) u`).
+//! A point is the `5K` limbs of x then the `5K` of y; the lanes gather and
+//! scatter them.
 //!
 //! Only the generic case is vectorised: every pair must have distinct x. A
 //! pair with equal x (a doubling or `P + (-P)`) makes [`bucket_sums`] return
@@ -21,14 +24,20 @@
 use std::arch::x86_64::*;
 use std::sync::OnceLock;
 
-use ark_bn254::{Fq, G1Affine};
+use ark_bn254::{Fq, Fq2};
 use ark_ff::{BigInt, Field, PrimeField};
 
 const M52: u64 = (1 << 52) - 1;
-/// Limbs (u64) per point: five of x, five of y.
-const PT: usize = 10;
 
+/// Eight field elements, limb `j` of each in lane order in vector `j`.
 type Fe8 = [__m512i; 5];
+/// Eight coordinates of `K` components.
+type Co8<const K: usize> = [Fe8; K];
+
+/// u64 limbs per point: `5K` of x, `5K` of y.
+const fn point_limbs(k: usize) -> usize {
+    10 * k
+}
 
 /// Whether this CPU runs the vector path (`ZKSOLVENCY_NO_IFMA` set turns it off).
 pub fn available() -> bool {
@@ -169,8 +178,64 @@ fn sub(a: &Fe8, b: &Fe8, c: &Consts) -> Fe8 {
     d
 }
 
-/// Limbs `first..first + 5` of the eight points whose first limbs are at `idx` (`PT` times the
-/// point index): x for `first = 0`, y for `first = 5`.
+/// `a + b mod q` lane by lane, for `a, b < q` with 52-bit limbs.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+#[allow(clippy::needless_range_loop)] // limb j of several arrays at once
+fn add(a: &Fe8, b: &Fe8, c: &Consts) -> Fe8 {
+    let z = _mm512_setzero_si512();
+    let mut r = [z; 5];
+    let mut carry = z;
+    for j in 0..5 {
+        let v = _mm512_add_epi64(_mm512_add_epi64(a[j], b[j]), carry);
+        r[j] = _mm512_and_si512(v, c.mask);
+        carry = _mm512_srli_epi64::<52>(v);
+    }
+    // r < 2q < 2^260: subtract q if not below it
+    let mut s = [z; 5];
+    let mut borrow = z;
+    for j in 0..5 {
+        let v = _mm512_sub_epi64(_mm512_sub_epi64(r[j], c.q[j]), borrow);
+        s[j] = _mm512_and_si512(v, c.mask);
+        borrow = _mm512_srli_epi64::<63>(v);
+    }
+    let below_q = _mm512_test_epi64_mask(borrow, borrow);
+    for j in 0..5 {
+        r[j] = _mm512_mask_blend_epi64(below_q, s[j], r[j]);
+    }
+    r
+}
+
+/// Coordinates: `a - b`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn csub<const K: usize>(a: &Co8<K>, b: &Co8<K>, c: &Consts) -> Co8<K> {
+    let mut out = [[_mm512_setzero_si512(); 5]; K];
+    for i in 0..K {
+        out[i] = sub(&a[i], &b[i], c);
+    }
+    out
+}
+
+/// Coordinates: `a b` (in `Fq2` with three products).
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn cmul<const K: usize>(a: &Co8<K>, b: &Co8<K>, c: &Consts) -> Co8<K> {
+    let mut out = [[_mm512_setzero_si512(); 5]; K];
+    if K == 1 {
+        out[0] = mul(&a[0], &b[0], c);
+    } else {
+        let v0 = mul(&a[0], &b[0], c);
+        let v1 = mul(&a[1], &b[1], c);
+        let cross = mul(&add(&a[0], &a[1], c), &add(&b[0], &b[1], c), c);
+        out[0] = sub(&v0, &v1, c);
+        out[1] = sub(&sub(&cross, &v0, c), &v1, c);
+    }
+    out
+}
+
+/// Limbs `first..first + 5` of the eight points whose first limbs are at `idx` (the point index times
+/// `point_limbs(K)`): x for `first = 0`, y for `first = 5`.
 #[inline]
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn gather(pts: &[u64], idx: __m512i, first: usize) -> Fe8 {
@@ -183,6 +248,31 @@ fn gather(pts: &[u64], idx: __m512i, first: usize) -> Fe8 {
         *v = unsafe { _mm512_i64gather_epi64::<8>(at, pts.as_ptr() as *const i64) };
     }
     out
+}
+
+/// Coordinate `first / 5K` (x at 0, y at `5K`) of the eight points at `idx`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn cgather<const K: usize>(pts: &[u64], idx: __m512i, first: usize) -> Co8<K> {
+    let mut out = [[_mm512_setzero_si512(); 5]; K];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = gather(pts, idx, first + 5 * i);
+    }
+    out
+}
+
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn cscatter<const K: usize>(
+    pts: &mut [u64],
+    idx: __m512i,
+    first: usize,
+    v: &Co8<K>,
+    lanes: __mmask8,
+) {
+    for (i, x) in v.iter().enumerate() {
+        scatter(pts, idx, first + 5 * i, x, lanes);
+    }
 }
 
 #[inline]
@@ -227,32 +317,59 @@ fn store(v: &mut [u64], x: &Fe8) {
     }
 }
 
-/// The bases with their negations, 52-bit limbs times `R'`: point `2i` is `P_i`, `2i + 1` is `-P_i`.
-pub struct Bases(Vec<u64>);
+/// The bases, 52-bit limbs times `R'`, `K` components per coordinate.
+pub struct Bases<const K: usize>(Vec<u64>);
 
-/// `x 2^256` (arkworks) to the limbs of `x 2^260`.
-fn limbs_in(x: &Fq, sixteen: &Fq) -> [u64; 5] {
-    to52(&(*x * sixteen).0 .0)
+/// 16 and 1/16: `x 2^256` (arkworks) times 16 is `x 2^260` (ours).
+fn sixteen() -> &'static (Fq, Fq) {
+    static S: OnceLock<(Fq, Fq)> = OnceLock::new();
+    S.get_or_init(|| {
+        let s = Fq::from(16u64);
+        (s, s.inverse().expect("16 is invertible"))
+    })
 }
 
-pub fn prepare(bases: &[G1Affine]) -> Bases {
+/// `x 2^256` (arkworks) to the limbs of `x 2^260`.
+fn limbs_in(x: &Fq, out: &mut [u64]) {
+    out.copy_from_slice(&to52(&(*x * sixteen().0).0 .0));
+}
+
+/// The limbs of `x 2^260` back to arkworks' `x 2^256`.
+fn fq_out(limbs: &[u64]) -> Fq {
+    Fq::new_unchecked(BigInt(from52(limbs))) * sixteen().1
+}
+
+/// The vector form of `n` points whose coordinates' components `point(i)` gives.
+pub fn prepare<const K: usize>(
+    n: usize,
+    point: impl Fn(usize) -> ([Fq; K], [Fq; K]) + Sync,
+) -> Bases<K> {
     use rayon::prelude::*;
-    let sixteen = Fq::from(16u64);
-    let mut out = vec![0u64; 2 * PT * bases.len()];
-    out.par_chunks_mut(2 * PT)
-        .zip(bases.par_iter())
-        .for_each(|(o, p)| {
-            let (x, y, ny) = (
-                limbs_in(&p.x, &sixteen),
-                limbs_in(&p.y, &sixteen),
-                limbs_in(&-p.y, &sixteen),
-            );
-            o[..5].copy_from_slice(&x);
-            o[5..10].copy_from_slice(&y);
-            o[10..15].copy_from_slice(&x);
-            o[15..20].copy_from_slice(&ny);
-        });
+    let pt = point_limbs(K);
+    let mut out = vec![0u64; pt * n];
+    out.par_chunks_mut(pt).enumerate().for_each(|(i, o)| {
+        let (x, y) = point(i);
+        for j in 0..K {
+            limbs_in(&x[j], &mut o[5 * j..5 * j + 5]);
+            limbs_in(&y[j], &mut o[5 * (K + j)..5 * (K + j) + 5]);
+        }
+    });
     Bases(out)
+}
+
+/// The points of `bases` back in arkworks' form: the components of x and y.
+#[allow(clippy::type_complexity)]
+pub fn points<const K: usize>(bases: &Bases<K>) -> Vec<([Fq; K], [Fq; K])> {
+    bases
+        .0
+        .chunks_exact(point_limbs(K))
+        .map(|p| {
+            (
+                std::array::from_fn(|j| fq_out(&p[5 * j..5 * j + 5])),
+                std::array::from_fn(|j| fq_out(&p[5 * (K + j)..5 * (K + j) + 5])),
+            )
+        })
+        .collect()
 }
 
 /// `v` with `len` values: the buffers only shrink after the first round, and every value
@@ -265,37 +382,66 @@ fn resize(v: &mut Vec<u64>, len: usize) {
     }
 }
 
-/// One halving round over `cur` (groups of sizes `lens`) into `next`; `None` if a pair has equal x.
+/// One halving round of `cur` (groups of sizes `lens`), in place; `None` if a pair has equal x
+/// (found before anything is written).
+///
+/// The sum of a pair goes to its output slot `o`, and `o <= k` for its first point `k` (each
+/// earlier output used up at least one earlier point), so a slot is written only after every
+/// pair reading it was gathered: each vector gathers before it scatters, and later vectors read
+/// higher points. A group's odd point out is saved first and put in its slot last, since a pair
+/// of a later group may write over where it was.
 #[target_feature(enable = "avx512f,avx512ifma")]
-fn halve(
-    cur: &[u64],
+fn halve<const K: usize>(
+    cur: &mut Vec<u64>,
     lens: &mut [usize],
-    next: &mut Vec<u64>,
     plan: &mut Vec<(i64, i64)>,
     scratch: &mut Vec<u64>,
+    carried: &mut Vec<(usize, usize)>,
     c: &Consts,
 ) -> Option<()> {
+    let pt = point_limbs(K);
     let total: usize = lens.iter().map(|l| l.div_ceil(2)).sum();
-    resize(next, PT * total);
     plan.clear();
+    carried.clear();
     let (mut s, mut o) = (0, 0);
     for len in lens.iter_mut() {
         for k in (s..s + *len - *len % 2).step_by(2) {
-            plan.push(((PT * k) as i64, (PT * o) as i64));
+            plan.push(((pt * k) as i64, (pt * o) as i64));
             o += 1;
         }
         if *len % 2 == 1 {
-            let k = s + *len - 1;
-            next[PT * o..PT * (o + 1)].copy_from_slice(&cur[PT * k..PT * (k + 1)]);
+            carried.push((s + *len - 1, o));
             o += 1;
         }
         s += *len;
         *len = len.div_ceil(2);
     }
+    let saved: Vec<u64> = carried
+        .iter()
+        .flat_map(|&(k, _)| cur[pt * k..pt * (k + 1)].iter().copied())
+        .collect();
     let n = plan.len();
-    if n == 0 {
-        return Some(());
+    if n > 0 {
+        pairs::<K>(cur, plan, scratch, c)?;
     }
+    for (i, &(_, o)) in carried.iter().enumerate() {
+        cur[pt * o..pt * (o + 1)].copy_from_slice(&saved[pt * i..pt * (i + 1)]);
+    }
+    cur.truncate(pt * total);
+    Some(())
+}
+
+/// The sums of the pairs of `plan` (first limb of the first point, first limb of the slot),
+/// written into `cur` (see [`halve`]).
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn pairs<const K: usize>(
+    cur: &mut [u64],
+    plan: &[(i64, i64)],
+    scratch: &mut Vec<u64>,
+    c: &Consts,
+) -> Option<()> {
+    let pt = point_limbs(K);
+    let n = plan.len();
     // vectors of eight pairs; the last is padded with copies of pair 0, whose sums are not stored
     let vectors = n.div_ceil(8);
     let lanes = |v: usize| -> ([i64; 8], [i64; 8], __mmask8) {
@@ -310,61 +456,91 @@ fn halve(
         };
         (k, o, mask)
     };
-    let next_point = _mm512_set1_epi64(PT as i64);
+    let next_point = _mm512_set1_epi64(pt as i64);
     // 1. running products of the denominators, last vector first (lane by lane)
-    resize(scratch, 40 * vectors);
+    let sv = 40 * K; // scratch values per vector
+    resize(scratch, sv * vectors);
     let z = _mm512_setzero_si512();
-    let mut acc: Fe8 = limbs_of_one(c);
+    let mut acc: Co8<K> = [limbs_of_one(c); K];
+    if K == 2 {
+        acc[1] = [z; 5];
+    }
     for v in (0..vectors).rev() {
         let k = load8(&lanes(v).0);
-        let den = sub(
-            &gather(cur, _mm512_add_epi64(k, next_point), 0),
-            &gather(cur, k, 0),
+        let den: Co8<K> = csub(
+            &cgather(&*cur, _mm512_add_epi64(k, next_point), 0),
+            &cgather(&*cur, k, 0),
             c,
         );
         let mut any = z;
-        for limb in &den {
+        for limb in den.iter().flatten() {
             any = _mm512_or_si512(any, *limb);
         }
         if _mm512_test_epi64_mask(any, any) != 0xff {
             return None; // equal x: a doubling or P + (-P)
         }
-        store(&mut scratch[40 * v..40 * (v + 1)], &acc);
-        acc = mul(&acc, &den, c);
+        for (i, a) in acc.iter().enumerate() {
+            store(&mut scratch[sv * v + 40 * i..sv * v + 40 * (i + 1)], a);
+        }
+        acc = cmul(&acc, &den, c);
     }
     // 2. the eight lanes' inverses, with arkworks: lane value a' = a 2^260 gives a^-1 2^260
-    let mut lane_vals = [0u64; 40];
-    store(&mut lane_vals, &acc);
-    let mut invs: Vec<Fq> = (0..8)
+    //    (a scalar factor, so the same for each component of an Fq2 value)
+    let mut lane_vals = [[0u64; 40]; K];
+    for (vals, a) in lane_vals.iter_mut().zip(&acc) {
+        store(vals, a);
+    }
+    let component = |vals: &[u64; 40], l: usize| {
+        let limbs: [u64; 5] = std::array::from_fn(|j| vals[8 * j + l]);
+        Fq::new_unchecked(BigInt(from52(&limbs)))
+    };
+    let mut invs: Vec<Fq2> = (0..8)
         .map(|l| {
-            let limbs: [u64; 5] = std::array::from_fn(|j| lane_vals[8 * j + l]);
-            Fq::new_unchecked(BigInt(from52(&limbs)))
+            let c0 = component(&lane_vals[0], l);
+            Fq2::new(
+                c0,
+                if K == 2 {
+                    component(&lane_vals[1], l)
+                } else {
+                    Fq::from(0u64)
+                },
+            )
         })
         .collect();
     ark_ff::batch_inversion(&mut invs);
     let scale = Fq::from(256u64);
     for (l, inv) in invs.iter().enumerate() {
-        let limbs = to52(&(*inv * scale).0 .0);
-        for j in 0..5 {
-            lane_vals[8 * j + l] = limbs[j];
+        let parts = [inv.c0 * scale, inv.c1 * scale];
+        for (vals, part) in lane_vals.iter_mut().zip(&parts) {
+            let limbs = to52(&part.0 .0);
+            for j in 0..5 {
+                vals[8 * j + l] = limbs[j];
+            }
         }
     }
-    let mut inv = load(&lane_vals);
+    let mut inv: Co8<K> = [[z; 5]; K];
+    for (i, vals) in lane_vals.iter().enumerate() {
+        inv[i] = load(vals);
+    }
     // 3. forward: each denominator's inverse, then the sum
     for v in 0..vectors {
         let (k, o, mask) = lanes(v);
         let (k, o) = (load8(&k), load8(&o));
         let k1 = _mm512_add_epi64(k, next_point);
-        let (px, py) = (gather(cur, k, 0), gather(cur, k, 5));
-        let (qx, qy) = (gather(cur, k1, 0), gather(cur, k1, 5));
-        let den = sub(&qx, &px, c);
-        let d = mul(&inv, &load(&scratch[40 * v..40 * (v + 1)]), c);
-        inv = mul(&inv, &den, c);
-        let lambda = mul(&sub(&qy, &py, c), &d, c);
-        let x3 = sub(&sub(&mul(&lambda, &lambda, c), &px, c), &qx, c);
-        let y3 = sub(&mul(&lambda, &sub(&px, &x3, c), c), &py, c);
-        scatter(next, o, 0, &x3, mask);
-        scatter(next, o, 5, &y3, mask);
+        let (px, py): (Co8<K>, Co8<K>) = (cgather(&*cur, k, 0), cgather(&*cur, k, 5 * K));
+        let (qx, qy): (Co8<K>, Co8<K>) = (cgather(&*cur, k1, 0), cgather(&*cur, k1, 5 * K));
+        let den = csub(&qx, &px, c);
+        let mut prefix: Co8<K> = [[z; 5]; K];
+        for (i, p) in prefix.iter_mut().enumerate() {
+            *p = load(&scratch[sv * v + 40 * i..sv * v + 40 * (i + 1)]);
+        }
+        let d = cmul(&inv, &prefix, c);
+        inv = cmul(&inv, &den, c);
+        let lambda = cmul(&csub(&qy, &py, c), &d, c);
+        let x3 = csub(&csub(&cmul(&lambda, &lambda, c), &px, c), &qx, c);
+        let y3 = csub(&cmul(&lambda, &csub(&px, &x3, c), c), &py, c);
+        cscatter(cur, o, 0, &x3, mask);
+        cscatter(cur, o, 5 * K, &y3, mask);
     }
     Some(())
 }
@@ -382,36 +558,71 @@ fn limbs_of_one(_c: &Consts) -> Fe8 {
 
 /// The sum of each bucket (`None` if a pair of points with equal x turns up): bucket `b` holds
 /// the points `members` lists for it, `2i` for `P_i` and `2i + 1` for `-P_i`, `lens[b]` of them.
-pub fn bucket_sums(bases: &Bases, members: &[u32], lens: Vec<usize>) -> Option<Vec<G1Affine>> {
-    // SAFETY: `available()` is checked by the caller before any call here.
+/// A sum is its coordinates' components, `None` for an empty bucket.
+#[allow(clippy::type_complexity)]
+pub fn bucket_sums<const K: usize>(
+    bases: &Bases<K>,
+    members: &[u32],
+    lens: Vec<usize>,
+) -> Option<Vec<Option<([Fq; K], [Fq; K])>>> {
+    assert!(available(), "the caller checks available() first");
+    // SAFETY: the CPU has avx512f and avx512ifma (available()).
     unsafe { bucket_sums_ifma(bases, members, lens) }
 }
 
 #[target_feature(enable = "avx512f,avx512ifma")]
-fn bucket_sums_ifma(bases: &Bases, members: &[u32], mut lens: Vec<usize>) -> Option<Vec<G1Affine>> {
+#[allow(clippy::type_complexity)]
+fn bucket_sums_ifma<const K: usize>(
+    bases: &Bases<K>,
+    members: &[u32],
+    mut lens: Vec<usize>,
+) -> Option<Vec<Option<([Fq; K], [Fq; K])>>> {
     let c = Consts::new();
-    let mut cur = Vec::with_capacity(PT * members.len());
+    let pt = point_limbs(K);
+    let q52 = to52(&Fq::MODULUS.0);
+    let mut cur = Vec::with_capacity(pt * members.len());
     for &m in members {
-        let at = PT * m as usize;
-        cur.extend_from_slice(&bases.0[at..at + PT]);
+        let at = pt * (m >> 1) as usize;
+        let p = &bases.0[at..at + pt];
+        if m & 1 == 0 {
+            cur.extend_from_slice(p);
+        } else {
+            // -P = (x, q - y), each component of y below q and not zero
+            cur.extend_from_slice(&p[..5 * K]);
+            for component in p[5 * K..].chunks_exact(5) {
+                let mut borrow = 0u64;
+                for (&qj, &yj) in q52.iter().zip(component) {
+                    let v = qj.wrapping_sub(yj).wrapping_sub(borrow);
+                    cur.push(v & M52);
+                    borrow = v >> 63;
+                }
+            }
+        }
     }
-    let (mut next, mut plan, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut plan, mut scratch, mut carried) = (Vec::new(), Vec::new(), Vec::new());
     while lens.iter().any(|&l| l > 1) {
-        halve(&cur, &mut lens, &mut next, &mut plan, &mut scratch, &c)?;
-        std::mem::swap(&mut cur, &mut next);
+        halve::<K>(
+            &mut cur,
+            &mut lens,
+            &mut plan,
+            &mut scratch,
+            &mut carried,
+            &c,
+        )?;
     }
-    let sixteenth = Fq::from(16u64).inverse().expect("16 is invertible");
     let mut at = 0;
     Some(
         lens.iter()
             .map(|&l| {
                 if l == 0 {
-                    return G1Affine::identity();
+                    return None;
                 }
-                let p = &cur[PT * at..PT * (at + 1)];
+                let p = &cur[pt * at..pt * (at + 1)];
                 at += 1;
-                let coord = |limbs: &[u64]| Fq::new_unchecked(BigInt(from52(limbs))) * sixteenth;
-                G1Affine::new_unchecked(coord(&p[..5]), coord(&p[5..]))
+                Some((
+                    std::array::from_fn(|j| fq_out(&p[5 * j..5 * j + 5])),
+                    std::array::from_fn(|j| fq_out(&p[5 * (K + j)..5 * (K + j) + 5])),
+                ))
             })
             .collect(),
     )
