@@ -6,8 +6,9 @@ apart, for work on the Pippenger (``prover/native/src/pippenger.rs``,
 made in memory for a fixed ``tau``; scalars are dense (uniform below ``r``),
 the worst case of a witness. Every result is checked against
 ``(sum_i k_i tau^i) G``, one scalar multiplication by the python curve code.
-Each size runs in a fresh interpreter per thread count (``RAYON_NUM_THREADS``),
-timed inside that interpreter. Prints a table and writes it to
+Each size runs in a fresh interpreter per thread count (``RAYON_NUM_THREADS``)
+and per path (the AVX-512 IFMA one where the CPU has it, and the portable one,
+``ZKSOLVENCY_NO_IFMA=1``), timed inside that interpreter. Prints a table and writes it to
 ``benchmarks/results/msm.md``.
 
     .venv/bin/python benchmarks/msm.py [--sizes 14 16] [--repeat 5]
@@ -49,7 +50,7 @@ rng = random.Random(log_m)
 ks = [rng.randrange(R) for _ in range(m)]
 scalars = b"".join(k.to_bytes(32, "little") for k in ks)
 want = sum(k * pow(dev.tau, i, R) for i, k in enumerate(ks)) % R
-out = {"threads": _native.THREADS}
+out = {"threads": _native.THREADS, "ifma": _native.IFMA}
 for name, bases, msm, decode, mul, gen in (
     ("g1", g1, _native.msm_g1, decode_g1_lem, g1_mul, G1_GENERATOR),
     ("g2", g2, _native.msm_g2, decode_g2_lem, g2_mul, G2_GENERATOR),
@@ -66,10 +67,12 @@ print(json.dumps(out))
 """
 
 
-def run_child(log_m: int, repeat: int, threads: int | None) -> dict[str, float]:
+def run_child(log_m: int, repeat: int, threads: int | None, portable: bool) -> dict[str, float]:
     env = dict(os.environ)
     if threads is not None:
         env["RAYON_NUM_THREADS"] = str(threads)
+    if portable:
+        env["ZKSOLVENCY_NO_IFMA"] = "1"
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(log_m), str(repeat)],
         capture_output=True,
@@ -91,12 +94,14 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
+    paths = [False, True] if _native.IFMA else [True]
     for log_m in args.sizes:
-        for threads in (1, None):
-            print(f"2^{log_m}, {threads or 'all'} thread(s) ...", file=sys.stderr)
-            row = run_child(log_m, args.repeat, threads)
-            rows.append((log_m, row))
-            print(json.dumps(row), file=sys.stderr)
+        for portable in paths:
+            for threads in (1, None):
+                print(f"2^{log_m}, {threads or 'all'} thread(s), portable={portable} ...", file=sys.stderr)
+                row = run_child(log_m, args.repeat, threads, portable)
+                rows.append((log_m, row))
+                print(json.dumps(row), file=sys.stderr)
 
     lines = [
         "# Native MSM: G1 and G2, dense scalars",
@@ -107,13 +112,14 @@ def main() -> None:
         f" --repeat {args.repeat}` (medians of {args.repeat} runs; bases from LEM bytes, decoding included;"
         " every result checked against one python scalar multiplication).",
         "",
-        "| points | threads | G1 (ms) | G1 per point (us) | G2 (ms) | G2 per point (us) | G2 / G1 |",
-        "|---|---|---|---|---|---|---|",
+        "| points | path | threads | G1 (ms) | G1 per point (us) | G2 (ms) | G2 per point (us) | G2 / G1 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for log_m, r in rows:
         m = 1 << log_m
+        path = "AVX-512 IFMA" if r["ifma"] else "portable"
         lines.append(
-            f"| 2^{log_m} | {int(r['threads'])} | {r['g1'] * 1e3:.1f} | {r['g1'] * 1e6 / m:.2f} "
+            f"| 2^{log_m} | {path} | {int(r['threads'])} | {r['g1'] * 1e3:.1f} | {r['g1'] * 1e6 / m:.2f} "
             f"| {r['g2'] * 1e3:.1f} | {r['g2'] * 1e6 / m:.2f} | {r['g2'] / r['g1']:.2f} |"
         )
     publish("\n".join(lines) + "\n", args.out)

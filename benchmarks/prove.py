@@ -195,7 +195,8 @@ def machine() -> str:
     return (
         f"{cores_and_python()}, {datetime.date.today().isoformat()}, "
         f"zksolvency._native {_native.__version__} "
-        f"({_native.THREADS} rayon threads), snarkjs {toolchain.tool_version('snarkjs')}, "
+        f"({_native.THREADS} rayon threads, MSM path: {'AVX-512 IFMA' if _native.IFMA else 'portable'}), "
+        f"snarkjs {toolchain.tool_version('snarkjs')}, "
         f"circom2 {toolchain.tool_version('circom2')}"
     )
 

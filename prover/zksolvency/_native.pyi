@@ -12,6 +12,8 @@ from typing_extensions import Buffer
 
 __version__: str
 THREADS: int
+#: Whether the MSMs use the AVX-512 IFMA path (x86-64 CPUs with it, unless ZKSOLVENCY_NO_IFMA is set).
+IFMA: bool
 
 def msm_g1(bases: Buffer, scalars: Buffer) -> bytes: ...
 def msm_g2(bases: Buffer, scalars: Buffer) -> bytes: ...

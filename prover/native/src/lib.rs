@@ -458,6 +458,10 @@ fn verify_groth16(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS", rayon::current_num_threads())?;
+    #[cfg(target_arch = "x86_64")]
+    m.add("IFMA", ifma::available())?;
+    #[cfg(not(target_arch = "x86_64"))]
+    m.add("IFMA", false)?;
     m.add_function(wrap_pyfunction!(msm_g1, m)?)?;
     m.add_function(wrap_pyfunction!(msm_g2, m)?)?;
     m.add_function(wrap_pyfunction!(py_fft, m)?)?;

@@ -181,11 +181,13 @@ pub fn prove(
     let h = quotient(a_eval, b_eval, c_eval)?;
     let h: Vec<BigInt<4>> = h.par_iter().map(|x| x.into_bigint()).collect();
 
+    // H first, so that h is freed before the other MSMs
+    let msm_h = sparse_msm::<g1::Config>(z.h.load("H")?, &h, "H")?;
+    drop(h);
     let msm_a = sparse_msm::<g1::Config>(z.a.load("A")?, &w, "A")?;
     let msm_b1 = sparse_msm::<g1::Config>(z.b1.load("B1")?, &w, "B1")?;
     let msm_b2 = sparse_msm::<g2::Config>(z.b2.load("B2")?, &w, "B2")?;
     let msm_c = sparse_msm::<g1::Config>(z.c.load("C")?, &w[z.n_public + 1..], "C")?;
-    let msm_h = sparse_msm::<g1::Config>(z.h.load("H")?, &h, "H")?;
 
     let pi_a: G1Projective = alpha1.into_group() + msm_a + delta1 * r;
     let b1: G1Projective = beta1.into_group() + msm_b1 + delta1 * s;
