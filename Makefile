@@ -17,7 +17,7 @@ test: install toolchain check pytest
 install: $(PY_STAMP)
 
 # The editable install also builds the Rust extension (prover/native, maturin): rebuild when it changes.
-NATIVE_SRC := prover/native/Cargo.toml prover/native/Cargo.lock $(wildcard prover/native/src/*.rs)
+NATIVE_SRC := prover/native/Cargo.toml prover/native/Cargo.lock prover/native/build.rs $(wildcard prover/native/src/*.rs)
 
 $(PY_STAMP): pyproject.toml $(NATIVE_SRC)
 	$(PYTHON) -m venv $(VENV)

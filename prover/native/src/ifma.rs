@@ -21,6 +21,10 @@
 //! `None`, and the caller redoes the window with the scalar code. Used only
 //! when the CPU has `avx512f` and `avx512ifma` (checked at run time).
 
+// Compiled only with Rust 1.89 or newer (`cfg(zks_ifma)`, set by build.rs), where these
+// intrinsics are stable; the crate's rust-version stays 1.87 for the portable path.
+#![allow(clippy::incompatible_msrv)]
+
 use std::arch::x86_64::*;
 use std::sync::OnceLock;
 

@@ -10,7 +10,7 @@ pub mod batch_affine;
 pub mod codec;
 pub mod fastmul;
 pub mod fft;
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", zks_ifma))]
 pub mod ifma;
 pub mod msm;
 pub mod pippenger;
@@ -458,9 +458,9 @@ fn verify_groth16(
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("THREADS", rayon::current_num_threads())?;
-    #[cfg(target_arch = "x86_64")]
+    #[cfg(all(target_arch = "x86_64", zks_ifma))]
     m.add("IFMA", ifma::available())?;
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
     m.add("IFMA", false)?;
     m.add_function(wrap_pyfunction!(msm_g1, m)?)?;
     m.add_function(wrap_pyfunction!(msm_g2, m)?)?;

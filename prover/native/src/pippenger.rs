@@ -151,13 +151,13 @@ fn scalar_bucket_sums<'a, C: SWCurveConfig<BaseField: FastMul>>(
 }
 
 /// The vector path's view of the bases (BN254 G1 or G2 on a CPU with AVX-512 IFMA; see `ifma`).
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", zks_ifma))]
 enum Simd {
     G1(crate::ifma::Bases<1>),
     G2(crate::ifma::Bases<2>),
 }
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", zks_ifma))]
 impl Simd {
     /// `Some` when `C` is BN254's G1 or G2 and the CPU has the instructions.
     fn new<C: SWCurveConfig>(bases: &[Affine<C>]) -> Option<Simd> {
@@ -258,7 +258,7 @@ impl Simd {
 }
 
 /// `Vec<A>` as `Vec<B>`; the caller guarantees `A` and `B` are the same type.
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", zks_ifma))]
 unsafe fn cast_vec<A, B>(v: Vec<A>) -> Vec<B> {
     assert_eq!(std::any::type_name::<A>(), std::any::type_name::<B>());
     let mut v = std::mem::ManuallyDrop::new(v);
@@ -266,11 +266,11 @@ unsafe fn cast_vec<A, B>(v: Vec<A>) -> Vec<B> {
     unsafe { Vec::from_raw_parts(v.as_mut_ptr() as *mut B, v.len(), v.capacity()) }
 }
 
-/// No vector path off x86-64.
-#[cfg(not(target_arch = "x86_64"))]
+/// No vector path off x86-64 (or with a compiler older than Rust 1.89).
+#[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
 struct Simd;
 
-#[cfg(not(target_arch = "x86_64"))]
+#[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
 impl Simd {
     fn new<C: SWCurveConfig>(_bases: &[Affine<C>]) -> Option<Simd> {
         None
@@ -441,6 +441,20 @@ mod tests {
         }
     }
 
+    /// Whether this build on this CPU takes the vector path.
+    fn vector_path_expected() -> bool {
+        #[cfg(all(target_arch = "x86_64", zks_ifma))]
+        {
+            std::env::var_os("ZKSOLVENCY_NO_IFMA").is_none()
+                && std::is_x86_feature_detected!("avx512f")
+                && std::is_x86_feature_detected!("avx512ifma")
+        }
+        #[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
+        {
+            false
+        }
+    }
+
     /// The AVX-512 IFMA path against the scalar one, on random points, with equal points
     /// (a window falls back) and without. Where the CPU lacks IFMA, `Simd::new` is `None`
     /// and only that is checked.
@@ -460,7 +474,7 @@ mod tests {
             })
             .collect();
         let Some(simd) = Simd::new(&bases) else {
-            assert!(!cfg!(target_arch = "x86_64") || !std::is_x86_feature_detected!("avx512ifma"));
+            assert!(!vector_path_expected());
             return;
         };
         for c in [8, 12] {
