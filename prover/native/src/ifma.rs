@@ -133,7 +133,16 @@ fn mul(a: &Fe8, b: &Fe8, c: &Consts) -> Fe8 {
         let carry = _mm512_srli_epi64::<52>(t[0]);
         t = [_mm512_add_epi64(t[1], carry), t[2], t[3], t[4], t[5], z];
     }
-    // carry the limbs down to 52 bits (the value is below 2q), then subtract q if not below it
+    reduce_once(&[t[0], t[1], t[2], t[3], t[4]], c)
+}
+
+/// The value of limbs `t` (each below 2^63, the value below `2q`) carried down to 52-bit
+/// limbs and reduced below `q` by one conditional subtraction.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+#[allow(clippy::needless_range_loop)] // limb j of several arrays at once
+fn reduce_once(t: &Fe8, c: &Consts) -> Fe8 {
+    let z = _mm512_setzero_si512();
     let mut r = [z; 5];
     let mut carry = z;
     for j in 0..5 {
@@ -187,27 +196,11 @@ fn sub(a: &Fe8, b: &Fe8, c: &Consts) -> Fe8 {
 #[target_feature(enable = "avx512f,avx512ifma")]
 #[allow(clippy::needless_range_loop)] // limb j of several arrays at once
 fn add(a: &Fe8, b: &Fe8, c: &Consts) -> Fe8 {
-    let z = _mm512_setzero_si512();
-    let mut r = [z; 5];
-    let mut carry = z;
+    let mut t = *a;
     for j in 0..5 {
-        let v = _mm512_add_epi64(_mm512_add_epi64(a[j], b[j]), carry);
-        r[j] = _mm512_and_si512(v, c.mask);
-        carry = _mm512_srli_epi64::<52>(v);
+        t[j] = _mm512_add_epi64(a[j], b[j]);
     }
-    // r < 2q < 2^260: subtract q if not below it
-    let mut s = [z; 5];
-    let mut borrow = z;
-    for j in 0..5 {
-        let v = _mm512_sub_epi64(_mm512_sub_epi64(r[j], c.q[j]), borrow);
-        s[j] = _mm512_and_si512(v, c.mask);
-        borrow = _mm512_srli_epi64::<63>(v);
-    }
-    let below_q = _mm512_test_epi64_mask(borrow, borrow);
-    for j in 0..5 {
-        r[j] = _mm512_mask_blend_epi64(below_q, s[j], r[j]);
-    }
-    r
+    reduce_once(&t, c) // a + b < 2q
 }
 
 /// Coordinates: `a - b`.

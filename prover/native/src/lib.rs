@@ -205,20 +205,36 @@ fn prove_released<'py>(
     Ok((bytes(py, &pa), bytes(py, &pb), bytes(py, &pc)))
 }
 
-/// `[alpha1, beta1, delta1]` and `[beta2, delta2]`, LEM.
-type HeaderPoints<'a> = ([&'a [u8]; 3], [&'a [u8]; 2]);
-
-/// The header points out of the two header buffers.
-fn header_points<'a>(hg1: &'a [u8], hg2: &'a [u8]) -> PyResult<HeaderPoints<'a>> {
+/// The key for `prove::prove`: the header points out of the two header buffers
+/// (`alpha1 || beta1 || delta1`, `beta2 || delta2`) and the six big sections in the order
+/// coefficients, A, B1, B2, C, H.
+fn zkey_sections<'a>(
+    (n_vars, n_public, domain_size): (usize, usize, usize),
+    hg1: &'a [u8],
+    hg2: &'a [u8],
+    [coeffs, a, b1, b2, c, h]: [prove::Section<'a>; 6],
+) -> PyResult<prove::ZkeySections<'a>> {
     if hg1.len() != 3 * codec::G1_LEN || hg2.len() != 2 * codec::G2_LEN {
         return Err(PyValueError::new_err(
             "header points: expected 3 G1 and 2 G2 points",
         ));
     }
-    Ok((
-        [&hg1[..64], &hg1[64..128], &hg1[128..]],
-        [&hg2[..128], &hg2[128..]],
-    ))
+    Ok(prove::ZkeySections {
+        n_vars,
+        n_public,
+        domain_size,
+        alpha1: &hg1[..64],
+        beta1: &hg1[64..128],
+        delta1: &hg1[128..],
+        beta2: &hg2[..128],
+        delta2: &hg2[128..],
+        coeffs,
+        a,
+        b1,
+        b2,
+        c,
+        h,
+    })
 }
 
 /// A whole Groth16 proof from the zkey's sections in memory: `(pi_a, pi_b, pi_c)` LEM.
@@ -244,25 +260,17 @@ fn py_prove<'py>(
     r: PyBuffer<u8>,
     s: PyBuffer<u8>,
 ) -> PyResult<ProofBytes<'py>> {
-    let ([alpha1, beta1, delta1], [beta2, delta2]) =
-        header_points(view(&header_g1)?, view(&header_g2)?)?;
-    let mem = |b| -> PyResult<prove::Section> { Ok(prove::Section::Bytes(view(b)?)) };
-    let z = prove::ZkeySections {
-        n_vars,
-        n_public,
-        domain_size,
-        alpha1,
-        beta1,
-        delta1,
-        beta2,
-        delta2,
-        coeffs: mem(&coeffs)?,
-        a: mem(&a)?,
-        b1: mem(&b1)?,
-        b2: mem(&b2)?,
-        c: mem(&c)?,
-        h: mem(&h)?,
-    };
+    let mut views: [&[u8]; 6] = [&[]; 6];
+    for (v, buf) in views.iter_mut().zip([&coeffs, &a, &b1, &b2, &c, &h]) {
+        *v = view(buf)?;
+    }
+    let sections = views.map(prove::Section::Bytes);
+    let z = zkey_sections(
+        (n_vars, n_public, domain_size),
+        view(&header_g1)?,
+        view(&header_g2)?,
+        sections,
+    )?;
     prove_released(py, z, view(&witness)?, view(&r)?, view(&s)?)
 }
 
@@ -286,32 +294,20 @@ fn prove_file<'py>(
     r: PyBuffer<u8>,
     s: PyBuffer<u8>,
 ) -> PyResult<ProofBytes<'py>> {
-    let ([alpha1, beta1, delta1], [beta2, delta2]) =
-        header_points(view(&header_g1)?, view(&header_g2)?)?;
-    let [coeffs, a, b1, b2, c, h]: [(u64, usize); 6] = ranges
+    let ranges: [(u64, usize); 6] = ranges
         .try_into()
         .map_err(|_| PyValueError::new_err("ranges: expected 6 (offset, length) pairs"))?;
-    let file = |(offset, len): (u64, usize)| prove::Section::File {
+    let sections = ranges.map(|(offset, len)| prove::Section::File {
         path: &path,
         offset,
         len,
-    };
-    let z = prove::ZkeySections {
-        n_vars,
-        n_public,
-        domain_size,
-        alpha1,
-        beta1,
-        delta1,
-        beta2,
-        delta2,
-        coeffs: file(coeffs),
-        a: file(a),
-        b1: file(b1),
-        b2: file(b2),
-        c: file(c),
-        h: file(h),
-    };
+    });
+    let z = zkey_sections(
+        (n_vars, n_public, domain_size),
+        view(&header_g1)?,
+        view(&header_g2)?,
+        sections,
+    )?;
     prove_released(py, z, view(&witness)?, view(&r)?, view(&s)?)
 }
 

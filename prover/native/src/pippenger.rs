@@ -300,22 +300,8 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     if m < SMALL {
         return Projective::<C>::msm_bigint(&bases[..m], &scalars[..m]);
     }
-    // Windows above the largest scalar's top bit would be empty: small witness values cost less.
-    let bits = scalars[..m]
-        .iter()
-        .map(|k| k.num_bits() as usize)
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    let c = window_bits(m, bits);
     let simd = Simd::new(&bases[..m]);
-    msm_windowed(
-        Some(&bases[..m]),
-        simd.as_ref(),
-        &scalars[..m],
-        c,
-        window_count(bits, c),
-    )
+    msm_sized(Some(&bases[..m]), simd.as_ref(), &scalars[..m])
 }
 
 /// [`msm`] that frees `bases` once it has their vector form (the IFMA path), while the
@@ -325,21 +311,30 @@ pub fn msm_vec<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     scalars: &[BigInt<4>],
 ) -> Projective<C> {
     let m = bases.len().min(scalars.len());
-    if m < SMALL {
-        return msm(&bases, scalars);
+    match (m >= SMALL).then(|| Simd::new(&bases[..m])).flatten() {
+        Some(simd) => {
+            drop(bases);
+            msm_sized(None, Some(&simd), &scalars[..m])
+        }
+        None => msm(&bases, scalars),
     }
-    let Some(simd) = Simd::new(&bases[..m]) else {
-        return msm(&bases, scalars);
-    };
-    drop(bases);
-    let bits = scalars[..m]
+}
+
+/// [`msm_windowed`] with the window chosen for these scalars (as many as there are points).
+fn msm_sized<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
+    bases: Option<&[Affine<C>]>,
+    simd: Option<&Simd>,
+    scalars: &[BigInt<4>],
+) -> Projective<C> {
+    // Windows above the largest scalar's top bit would be empty: small witness values cost less.
+    let bits = scalars
         .iter()
         .map(|k| k.num_bits() as usize)
         .max()
         .unwrap_or(0)
         .max(1);
-    let c = window_bits(m, bits);
-    msm_windowed(None, Some(&simd), &scalars[..m], c, window_count(bits, c))
+    let c = window_bits(scalars.len(), bits);
+    msm_windowed(bases, simd, scalars, c, window_count(bits, c))
 }
 
 /// [`msm`] with `windows` windows of `c` bits.
