@@ -24,6 +24,17 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+#: ``--format`` of the commands that read an accounts file (``fmt``: auto, jsonl or csv).
+accounts_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["auto", "jsonl", "csv"]),
+    default="auto",
+    show_default=True,
+    help="Accounts file format; auto goes by the extension.",
+)
+
+
 def fail(message: str, status: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``status``."""
     click.echo(f"error: {message}", err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from zksolvency.cli.common import EXIT_NEGATIVE, EXIT_OK, handle_errors
+from zksolvency.cli.common import EXIT_NEGATIVE, EXIT_OK, accounts_format_option, handle_errors
 from zksolvency.model.accounts import AccountFormat, read_accounts
 from zksolvency.model.margin import MarginResult, evaluate
 from zksolvency.model.market import read_market
@@ -47,14 +47,7 @@ def _table(results: list[MarginResult]) -> list[str]:
     help="Accounts file: JSON Lines (.jsonl) or CSV (.csv).",
 )
 @click.option("--market", "market_path", required=True, type=_FILE, help="Market snapshot (JSON).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "jsonl", "csv"]),
-    default="auto",
-    show_default=True,
-    help="Accounts file format; auto goes by the extension.",
-)
+@accounts_format_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per account and line.")
 @handle_errors
 def margin(accounts_path: Path, market_path: Path, fmt: AccountFormat, as_json: bool) -> None:

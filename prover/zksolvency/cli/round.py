@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from zksolvency.chain import ContractRejected, read_deployment
-from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.cli.common import EXIT_NEGATIVE, accounts_format_option, fail, handle_errors, warn
 from zksolvency.cli.contracts import deployment_option, rpc_option, signing_key
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
@@ -70,14 +70,7 @@ def round_group() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The bundle folder to write.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["auto", "jsonl", "csv"]),
-    default="auto",
-    show_default=True,
-    help="Accounts file format; auto goes by the extension.",
-)
+@accounts_format_option
 @click.option(
     "--size",
     "shape",

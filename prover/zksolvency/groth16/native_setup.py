@@ -54,8 +54,7 @@ from zksolvency.circuit.formats.zkey import (
     encode_mpc_params,
     zkey_raw_from_sections,
 )
-from zksolvency.errors import SetupError
-from zksolvency.groth16.setup import contribution_record, domain_power, start_circuit_hash
+from zksolvency.groth16.setup import contribution_record, phase2_domain_power, start_circuit_hash
 
 Progress = Callable[[str], None]
 
@@ -87,14 +86,7 @@ def _lagrange_block(ptau: PTauFile, section_id: int, n: int, point_bytes: int) -
 def new_zkey_raw(r1cs: R1CS, ptau: PTauFile, progress: Progress | None = None) -> ZKeyRaw:
     """The initial (zero-contribution) key as raw sections, identical to ``setup.new_zkey``."""
     say = progress or (lambda _msg: None)
-    if not ptau.prepared:
-        raise SetupError("the ptau file is not prepared for phase 2 (no Lagrange sections)")
-    power = domain_power(r1cs)
-    if power > ptau.power:
-        raise SetupError(
-            f"circuit too big for this ptau: {r1cs.n_constraints} constraints and {r1cs.n_public} public "
-            f"signals need a domain of 2^{power}, the ptau has power {ptau.power}"
-        )
+    power = phase2_domain_power(r1cs, ptau)
     n = 1 << power
     n_public, n_vars = r1cs.n_public, r1cs.n_wires
 

@@ -78,6 +78,19 @@ def domain_power(r1cs: R1CS) -> int:
     return max(1, (r1cs.n_constraints + r1cs.n_public).bit_length())
 
 
+def phase2_domain_power(r1cs: R1CS, ptau: PTauFile) -> int:
+    """:func:`domain_power`, checked against ``ptau``: prepared for phase 2 and big enough."""
+    if not ptau.prepared:
+        raise SetupError("the ptau file is not prepared for phase 2 (no Lagrange sections)")
+    power = domain_power(r1cs)
+    if power > ptau.power:
+        raise SetupError(
+            f"circuit too big for this ptau: {r1cs.n_constraints} constraints and {r1cs.n_public} public "
+            f"signals need a domain of 2^{power}, the ptau has power {ptau.power}"
+        )
+    return power
+
+
 def _hash_section_u32(hasher: Hasher, n: int) -> None:
     hasher.update(struct.pack(">I", n))
 
@@ -92,14 +105,7 @@ def new_zkey(
 
         return decode_zkey(encode_zkey_raw(new_zkey_raw(r1cs, ptau, progress)))
     say = progress or (lambda _msg: None)
-    if not ptau.prepared:
-        raise SetupError("the ptau file is not prepared for phase 2 (no Lagrange sections)")
-    power = domain_power(r1cs)
-    if power > ptau.power:
-        raise SetupError(
-            f"circuit too big for this ptau: {r1cs.n_constraints} constraints and {r1cs.n_public} public "
-            f"signals need a domain of 2^{power}, the ptau has power {ptau.power}"
-        )
+    power = phase2_domain_power(r1cs, ptau)
     n = 1 << power
     n_public = r1cs.n_public
     n_vars = r1cs.n_wires
