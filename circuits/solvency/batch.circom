@@ -85,27 +85,39 @@ template AccountLeaf(A, I) {
  * Inputs:      the market: price[A], weight[A], mark[I], shock[I][S]
  *              the accounts: idCommitment[B], balance[B][A], size[B][I], costTotal[B]
  *              (padding account: idCommitment 0 and every value 0)
- * Outputs:     commitment      Poseidon(root, sumsHash, marketHash): the ONE value a
- *                              main component makes public
+ *              roundId: the round the batch is proven for (any field element here;
+ *              SolvencyRoot range-checks it into 64 bits)
+ * Outputs:     commitment      Poseidon(root, sumsHash, marketHash, roundId): the ONE
+ *                              value a main component makes public
  *              root            hash of the batch's Merkle sum subtree
  *              balanceSum[A]   sum over the batch of balance[b][a]
  *              positionSum[I]  sum over the batch of size[b][i] (net open interest)
- *              sumsHash        HashVector(A + I)(balanceSum, positionSum)
+ *              costSum         sum over the batch of costTotal[b]
+ *              sumsHash        HashVector(A + I + 1)(balanceSum, positionSum, costSum)
  *              marketHash      MarketHash(A, I, S) of the market inputs
  *              leaf[B], equity[B], requirement[B]  per account
  * Parameters:  A, I, S >= 1; B a power of four (1, 4, 16, 64, ...), at most 4^9
  * Proves:      every account of the batch satisfies spec/MARGIN.md's rule
  *              (equity >= requirement, inputs in range) against the hashed market;
- *              leaf, root and sums are computed from exactly those accounts.
+ *              leaf, root and sums are computed from exactly those accounts; the
+ *              commitment names the round, so a batch proof serves one round only.
  * Assumes:     the market's ranges are checked by whoever recomputes marketHash
  *              (see AccountMargin). Sums: each balance is in [0, 2^64) and each
  *              size in (-2^64, 2^64) (range-checked by AccountMargin), so a node at
- *              height h has abs(sum) < 2^(64+2h), the bound SumNode4 packs with.
+ *              height h has abs(sum) < 2^(64+2h), the bound SumNode4 packs with;
+ *              each costTotal has abs < 2^CB (AccountMargin), so costSum has
+ *              abs < B 2^CB <= 2^(CB+18), far below r/2: exact, and hashed whole.
  *
  * Tree (4-ary, heap layout, root at slot 0, children of slot n at 4n+1..4n+4,
  * leaves left to right in the last B slots): a leaf carries (leaf[b]; balance[b],
- * size[b]); a parent is SumNode4(A + I, height) of its four children, sums
- * ordered (balances, sizes). For B = 1 the root is the leaf.
+ * size[b]); a parent is SumNode4(A + I, height) of its four children, sums ordered
+ * (balances, sizes). For B = 1 the root is the leaf.
+ *
+ * Why the cost sum is not in the tree: each leaf hash already binds its costTotal,
+ * and the root binds the leaves, so costSum = sum_b costTotal[b] (one linear
+ * combination, no constraint) is bound to the same accounts. Carrying it in every
+ * node would show each holder the cost totals of the three accounts beside them on
+ * their inclusion path; this way a holder sees only the batch's cost sum.
  */
 template SolvencyBatch(A, I, S, B) {
     var depth = 0;
@@ -127,11 +139,13 @@ template SolvencyBatch(A, I, S, B) {
     signal input balance[B][A];
     signal input size[B][I];
     signal input costTotal[B];
+    signal input roundId;
 
     signal output commitment;
     signal output root;
     signal output balanceSum[A];
     signal output positionSum[I];
+    signal output costSum;
     signal output sumsHash;
     signal output marketHash;
     signal output leaf[B];
@@ -185,7 +199,7 @@ template SolvencyBatch(A, I, S, B) {
         leaf[b] <== leaves[b].out;
     }
 
-    // 4. The Merkle sum subtree, bottom-up ((B - 1) / 3 nodes).
+    // 4. The Merkle sum subtree, bottom-up ((B - 1) / 3 nodes), and the cost sum.
     signal hashes[NODES];
     signal sums[NODES][K];
     for (var b = 0; b < B; b++) {
@@ -225,17 +239,24 @@ template SolvencyBatch(A, I, S, B) {
     for (var i = 0; i < I; i++) {
         positionSum[i] <== sums[0][A + i];
     }
+    var costAcc = 0;
+    for (var b = 0; b < B; b++) {
+        costAcc += costTotal[b];
+    }
+    costSum <== costAcc;
 
     // 5. The sums hash and the one public value.
-    component sumsH = HashVector(K);
+    component sumsH = HashVector(K + 1);
     for (var k = 0; k < K; k++) {
         sumsH.in[k] <== sums[0][k];
     }
+    sumsH.in[K] <== costSum;
     sumsHash <== sumsH.out;
-    component top = Poseidon(3);
+    component top = Poseidon(4);
     top.inputs[0] <== root;
     top.inputs[1] <== sumsHash;
     top.inputs[2] <== marketHash;
+    top.inputs[3] <== roundId;
     commitment <== top.out;
 }
 
@@ -245,8 +266,8 @@ template SolvencyBatch(A, I, S, B) {
  * Inputs:      as SolvencyBatch, all private
  * Outputs:     commitment, the only public signal
  * Proves:      what SolvencyBatch proves; everything else stays private and the
- *              verifier learns only Poseidon(root, sumsHash, marketHash), which
- *              it recomputes from the published root, sums and snapshot.
+ *              verifier learns only Poseidon(root, sumsHash, marketHash, roundId),
+ *              which the root proof binds to the round's global root.
  */
 template SolvencyBatchMain(A, I, S, B) {
     signal input price[A];
@@ -257,6 +278,7 @@ template SolvencyBatchMain(A, I, S, B) {
     signal input balance[B][A];
     signal input size[B][I];
     signal input costTotal[B];
+    signal input roundId;
     signal output commitment;
 
     // 1. The whole statement.
@@ -269,5 +291,6 @@ template SolvencyBatchMain(A, I, S, B) {
     batch.balance <== balance;
     batch.size <== size;
     batch.costTotal <== costTotal;
+    batch.roundId <== roundId;
     commitment <== batch.commitment;
 }

@@ -54,70 +54,75 @@ template MerkleRoot4(N) {
  * SolvencyRoot(A, I, NB)
  *
  * Inputs:      batchRoot[NB]      private: the root hash of each batch's Merkle sum subtree
- *              batchSums[NB][K]   private: each batch's sums, K = A + I (balance sums, then
- *                                 net position sums; negative as r + x)
+ *              batchSums[NB][V]   private: each batch's sums, V = A + I + 1 (balance sums,
+ *                                 net position sums, then the cost sum; negative as r + x)
  *              marketHash         private: MarketHash of the snapshot, shared by every batch
  *              roundId            private: the round's number, 0 <= roundId < 2^64
  * Outputs:     commitment         Poseidon(globalRoot, totalsHash, marketHash, roundId): the
  *                                 ONE value SolvencyRootMain makes public (the on-chain
  *                                 registry recomputes it with Poseidon(4) from the round's
  *                                 published globalRoot, totalsHash, marketHash and roundId)
- *              batchCommitment[NB]  c_b = Poseidon(batchRoot_b, HashVector(K)(batchSums_b),
- *                                 marketHash): exactly SolvencyBatch's commitment
+ *              batchCommitment[NB]  c_b = Poseidon(batchRoot_b, HashVector(V)(batchSums_b),
+ *                                 marketHash, roundId): exactly SolvencyBatch's commitment
+ *                                 for this round
  *              globalRoot         MerkleRoot4(NB) of the c_b
- *              totals[K]          sum over the slots of batchSums_b
- *              totalsHash         HashVector(K)(totals)
+ *              totals[V]          sum over the slots of batchSums_b
+ *              totalsHash         HashVector(V)(totals)
  * Parameters:  A, I >= 1; NB a power of four (the number of batch slots)
- * Proves:      the public commitment binds a list of batch commitments (through
- *              globalRoot) and the totals of the sums those commitments open to,
- *              without revealing any batch's sums. Slots the round does not use hold
- *              padding batches (a batch of B padding accounts), whose commitment
- *              anyone recomputes from the snapshot.
+ * Proves:      the public commitment binds a list of batch commitments of THIS round
+ *              (through globalRoot) and the totals of the sums those commitments open
+ *              to, without revealing any batch's sums. Slots the round does not use
+ *              hold padding batches (a batch of B padding accounts), whose commitment
+ *              anyone recomputes from the snapshot and the round id.
  * Assumes:     each c_b is the public signal of a verified SolvencyBatch proof or the
  *              padding commitment: the auditor recomputes globalRoot from the
- *              published list of c_b and checks every batch proof against it. Then
- *              (Poseidon being collision resistant) batchSums_b are the sums that
- *              batch's circuit computed, each with abs < 2^(64 + 2 d) for a batch of
- *              4^d accounts, d <= 9 (SumNode4's bound, from range-checked leaves).
+ *              published list of c_b (refusing a commitment listed twice) and checks
+ *              every batch proof against it. Then (Poseidon being collision resistant)
+ *              batchSums_b are the sums that batch's circuit computed for this round
+ *              id, each balance or position sum with abs < 2^(64 + 2 d) for a batch of
+ *              4^d accounts, d <= 9 (SumNode4's bound, from range-checked leaves), and
+ *              the cost sum with abs < 4^d 2^CB (CB = bitLength(I (2^128 - 1))).
  *
- * Bound argument: abs(totals[k]) <= NB * 2^(64 + 2*9) = NB * 2^82. The field
- * additions below equal the integer additions while that stays below r/2 ~ 2^252.6,
- * i.e. for any NB < 2^170; NB is asserted below 2^40. So totals are the exact integer
- * totals, and totalsHash hashes each as one field element (r + x if negative), as
- * the auditor does with the published totals.
+ * Bound argument: abs(totals[k]) <= NB * 4^9 * 2^CB <= NB * 2^(CB + 18) for every k
+ * (the cost sum is the widest; the others stay below NB * 2^82). With NB < 2^40 and
+ * CB <= 188 for any I below 2^60, every total stays below 2^246 < r/2 ~ 2^252.6, so
+ * the field additions below equal the integer additions: totals are the exact integer
+ * totals, and totalsHash hashes each as one field element (r + x if negative), as the
+ * auditor does with the published totals after range-checking them.
  *
  * roundId is range-checked into 64 bits so that the public commitment names one
  * round number, the one the registry stores as a uint64.
  */
 template SolvencyRoot(A, I, NB) {
     assert(A >= 1 && I >= 1 && NB >= 1 && NB < (1 << 40));
-    var K = A + I;
+    var V = A + I + 1;
     signal input batchRoot[NB];
-    signal input batchSums[NB][K];
+    signal input batchSums[NB][V];
     signal input marketHash;
     signal input roundId;
     signal output commitment;
     signal output batchCommitment[NB];
     signal output globalRoot;
-    signal output totals[K];
+    signal output totals[V];
     signal output totalsHash;
 
     // 1. 0 <= roundId < 2^64.
     component roundRange = UnsignedRange(64);
     roundRange.in <== roundId;
 
-    // 2. Each slot's commitment, as SolvencyBatch computes it.
+    // 2. Each slot's commitment, as SolvencyBatch computes it for this round.
     component sumsH[NB];
     component slot[NB];
     for (var b = 0; b < NB; b++) {
-        sumsH[b] = HashVector(K);
-        for (var k = 0; k < K; k++) {
+        sumsH[b] = HashVector(V);
+        for (var k = 0; k < V; k++) {
             sumsH[b].in[k] <== batchSums[b][k];
         }
-        slot[b] = Poseidon(3);
+        slot[b] = Poseidon(4);
         slot[b].inputs[0] <== batchRoot[b];
         slot[b].inputs[1] <== sumsH[b].out;
         slot[b].inputs[2] <== marketHash;
+        slot[b].inputs[3] <== roundId;
         batchCommitment[b] <== slot[b].out;
     }
 
@@ -129,15 +134,15 @@ template SolvencyRoot(A, I, NB) {
     globalRoot <== tree.root;
 
     // 4. Totals (linear; exact by the bound argument above) and their hash.
-    for (var k = 0; k < K; k++) {
+    for (var k = 0; k < V; k++) {
         var acc = 0;
         for (var b = 0; b < NB; b++) {
             acc += batchSums[b][k];
         }
         totals[k] <== acc;
     }
-    component totalsH = HashVector(K);
-    for (var k = 0; k < K; k++) {
+    component totalsH = HashVector(V);
+    for (var k = 0; k < V; k++) {
         totalsH.in[k] <== totals[k];
     }
     totalsHash <== totalsH.out;
@@ -161,9 +166,9 @@ template SolvencyRoot(A, I, NB) {
  *              recomputes from the bundle's global root, totals, snapshot and round id.
  */
 template SolvencyRootMain(A, I, NB) {
-    var K = A + I;
+    var V = A + I + 1;
     signal input batchRoot[NB];
-    signal input batchSums[NB][K];
+    signal input batchSums[NB][V];
     signal input marketHash;
     signal input roundId;
     signal output commitment;

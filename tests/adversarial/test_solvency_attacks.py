@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.circuits.test_solvency_fixtures import (
+    ROUND_ID,
     SMALL,
     Circuit,
     debug_batch,
@@ -125,31 +126,53 @@ def test_requirement_from_a_scenario_other_than_the_worst_is_refused() -> None:
     assert all(any(n.startswith(f"{worst}.above[3]") for n in names) for names in failing), failing
 
 
-def test_node_with_a_sum_that_does_not_match_its_children_is_refused() -> None:
-    """The root claims balance sum + 1 for asset 0, with every hash recomputed over the lie."""
-    circuit, witness = _valid()
+def _forge_root(circuit: Circuit, witness: list[int], sums: list[int], cost: int) -> tuple[list[int], int]:
+    """The honest witness with the root node's sums and the cost sum replaced by ``sums`` and
+    ``cost``, and every hash above them (node, sums hash, commitment) recomputed over the lie."""
     out = read_batch_outputs(circuit.sym, witness, SMALL)
-    sums = [*out.balance_sums, *out.position_sums]
-    fake = [sums[0] + 1, *sums[1:]]
     forged = list(witness)
-    packed = pack_sums(fake, 1)
+    packed = pack_sums(sums, 1)
     node_hash = hash_vector(4 + len(packed))
     node_witness = node_hash.witness({"in": [*out.leaves, *packed]})
     assert transplant(forged, circuit, "main.node[0].h.", node_witness, node_hash, "main.") > 0
     root = node_witness[1]
     forged[circuit.index("main.root")] = root
-    forged[circuit.index("main.balanceSum[0]")] = fake[0]
-    sums_hash = hash_vector(len(fake))
-    sums_witness = sums_hash.witness({"in": [v % R for v in fake]})
+    vector = [*sums, cost]
+    sums_hash = hash_vector(len(vector))
+    sums_witness = sums_hash.witness({"in": [v % R for v in vector]})
     transplant(forged, circuit, "main.sumsH.", sums_witness, sums_hash, "main.")
     forged[circuit.index("main.sumsHash")] = sums_witness[1]
-    top = hash_vector(3)
-    top_witness = top.witness({"in": [root, sums_witness[1], out.market_hash]})
+    top = hash_vector(4)
+    top_witness = top.witness({"in": [root, sums_witness[1], out.market_hash, ROUND_ID]})
     transplant(forged, circuit, "main.top.", top_witness, top, "main.h[0].")
     forged[circuit.index("main.commitment")] = top_witness[1]
+    return forged, out.cost_sum
+
+
+def test_node_with_a_sum_that_does_not_match_its_children_is_refused() -> None:
+    """The root claims balance sum + 1 for asset 0, with every hash recomputed over the lie."""
+    circuit, witness = _valid()
+    out = read_batch_outputs(circuit.sym, witness, SMALL)
+    sums = [*out.balance_sums, *out.position_sums]
+    same, _ = _forge_root(circuit, witness, sums, out.cost_sum)
+    assert circuit.failing_names(same) is None  # the twin: the recomputation itself is faithful
+    forged, _ = _forge_root(circuit, witness, [sums[0] + 1, *sums[1:]], out.cost_sum)
+    forged[circuit.index("main.balanceSum[0]")] = sums[0] + 1
     # --O2 folds the node's sums into the output wire balanceSum[0]: the constraint that
     # ties it to the children's balances is the one that fails.
     _fails_in(circuit, forged, "main.balanceSum[0]")
+
+
+def test_a_cost_sum_that_is_not_the_leaves_total_is_refused() -> None:
+    """The batch claims a cost sum 2**127 higher (hiding an invented account's premium), hashes redone."""
+    circuit, witness = _valid()
+    out = read_batch_outputs(circuit.sym, witness, SMALL)
+    sums = [*out.balance_sums, *out.position_sums]
+    forged, _ = _forge_root(circuit, witness, sums, out.cost_sum + 2**127)
+    _put(circuit, forged, "main.costSum", out.cost_sum + 2**127)
+    # costSum is a linear combination of the leaves' costTotal: the constraint that ties
+    # the output wire to it is the one that fails.
+    _fails_in(circuit, forged, "main.costSum")
 
 
 def _forged_from_unchecked(market: Market, accounts: list[Account]) -> tuple[Circuit, list[int]]:

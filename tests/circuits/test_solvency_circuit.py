@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.circuits.test_solvency_fixtures import (
+    ROUND_ID,
     SMALL,
     debug_batch,
     entries,
@@ -22,7 +23,7 @@ from zksolvency.bn254 import R
 from zksolvency.circuit.solvency_inputs import batch_inputs
 from zksolvency.circuit.solvency_outputs import expected_sums, read_batch_outputs
 from zksolvency.errors import InputError
-from zksolvency.ledger import Node, batch_digest, pack_sums, parent
+from zksolvency.ledger import batch_digest, pack_sums, parent
 from zksolvency.model import Account, Asset, Instrument, Market, evaluate
 
 M64 = 2**64 - 1
@@ -35,14 +36,14 @@ def _check_against_engine(market: Market, accounts: list[Account]) -> None:
     the R1CS."""
     circuit = debug_batch()
     batch = entries(accounts)
-    witness = circuit.witness(batch_inputs(market, batch, SMALL))
+    witness = circuit.witness(batch_inputs(market, batch, SMALL, ROUND_ID))
     assert circuit.failing_names(witness) is None
     out = read_batch_outputs(circuit.sym, witness, SMALL)
-    digest = batch_digest(market, batch, SMALL)
+    digest = batch_digest(market, batch, SMALL, ROUND_ID)
     assert out.leaves == tuple(leaf.hash() for leaf in digest.leaves)
     assert (out.root, out.sums_hash, out.market_hash) == (digest.root, digest.sums_hash, digest.market_hash)
     assert out.commitment == digest.commitment
-    assert (*out.balance_sums, *out.position_sums) == digest.sums
+    assert (*out.balance_sums, *out.position_sums, out.cost_sum) == digest.sums
     padded = [*accounts, *[None] * (SMALL.batch - len(accounts))]
     for k, account in enumerate(padded):
         if account is None:
@@ -51,7 +52,7 @@ def _check_against_engine(market: Market, accounts: list[Account]) -> None:
         result = evaluate(account, market)
         assert out.equities[k] == result.equity
         assert out.requirements[k] == result.requirement
-    assert (out.balance_sums, out.position_sums) == expected_sums(batch, SMALL)
+    assert (out.balance_sums, out.position_sums, out.cost_sum) == expected_sums(batch, SMALL)
 
 
 # --- MARGIN.md's worked example -------------------------------------------------
@@ -217,13 +218,21 @@ def test_root_and_sums_hash_follow_the_documented_construction() -> None:
     witness = circuit.witness(inputs_for(market, [account, other]))
     out = read_batch_outputs(circuit.sym, witness, SMALL)
     sums = [*out.balance_sums, *out.position_sums]
+    assert out.cost_sum == sum(account.costs) + sum(other.costs)
     packed = pack_sums(sums, 1)
     node = hash_vector(4 + len(packed)).witness({"in": [*out.leaves, *packed]})
     assert node[1] == out.root
-    assert hash_vector(len(sums)).witness({"in": [v % R for v in sums]})[1] == out.sums_hash
-    # Twin: the same hash over sums off by one is a different root.
+    vector = [*sums, out.cost_sum]
+    assert hash_vector(len(vector)).witness({"in": [v % R for v in vector]})[1] == out.sums_hash
+    top = hash_vector(4).witness({"in": [out.root, out.sums_hash, out.market_hash, ROUND_ID]})
+    assert top[1] == out.commitment
+    # Twins: sums off by one, a cost sum off by one, another round: other hashes.
     off = pack_sums([sums[0] + 1, *sums[1:]], 1)
     assert hash_vector(4 + len(off)).witness({"in": [*out.leaves, *off]})[1] != out.root
+    cheaper = [*sums, out.cost_sum - 1]
+    assert hash_vector(len(cheaper)).witness({"in": [v % R for v in cheaper]})[1] != out.sums_hash
+    later = hash_vector(4).witness({"in": [out.root, out.sums_hash, out.market_hash, ROUND_ID + 1]})
+    assert later[1] != out.commitment
 
 
 def test_cost_enters_the_leaf_only_as_its_total() -> None:
@@ -253,8 +262,8 @@ def test_python_parent_equals_circuit_node() -> None:
     market, account = worked_account()
     circuit = debug_batch()
     out = read_batch_outputs(circuit.sym, circuit.witness(inputs_for(market, [account])), SMALL)
-    digest = batch_digest(market, entries([account]), SMALL)
-    children = [Node(leaf.hash(), leaf.sums) for leaf in digest.leaves]
+    digest = batch_digest(market, entries([account]), SMALL, ROUND_ID)
+    children = [leaf.node for leaf in digest.leaves]
     assert parent(children, 1).hash == out.root
     assert parent(children, 2).hash != out.root
 
@@ -282,7 +291,11 @@ def test_padding_accounts_change_no_sum() -> None:
     one = read_batch_outputs(circuit.sym, circuit.witness(inputs_for(market, [account])), SMALL)
     empty = Account("empty", (0, 0), (0,), (0,))
     two = read_batch_outputs(circuit.sym, circuit.witness(inputs_for(market, [account, empty])), SMALL)
-    assert (one.balance_sums, one.position_sums) == (two.balance_sums, two.position_sums)
+    assert (one.balance_sums, one.position_sums, one.cost_sum) == (
+        two.balance_sums,
+        two.position_sums,
+        two.cost_sum,
+    )
     # Twin: a real empty account has a commitment, so its leaf differs from padding's.
     assert one.leaves[1] != two.leaves[1]
     assert one.root != two.root

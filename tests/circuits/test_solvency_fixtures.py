@@ -164,8 +164,12 @@ def entries(accounts: Sequence[Account]) -> list[BatchEntry]:
     return [BatchEntry(id_commitment(a.id, 1000 + k), a) for k, a in enumerate(accounts)]
 
 
+#: The round id the circuit tests prove their batches for.
+ROUND_ID = 3
+
+
 def inputs_for(market: Market, accounts: Sequence[Account], size: CircuitSize = SMALL) -> dict[str, object]:
-    return batch_inputs(market, entries(accounts), size)
+    return batch_inputs(market, entries(accounts), size, ROUND_ID)
 
 
 def encode(value: int) -> int:
@@ -206,7 +210,7 @@ def transplant(
 def test_small_debug_circuit_compiles_with_every_output_public() -> None:
     circuit = debug_batch()
     size = SMALL
-    expected = 4 + size.assets + size.instruments + 3 * size.batch
+    expected = 5 + size.assets + size.instruments + 3 * size.batch
     assert circuit.r1cs.n_outputs == expected
 
 

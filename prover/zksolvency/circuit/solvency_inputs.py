@@ -11,7 +11,8 @@ One function per input group; the layouts are the circuits' (see the headers of
   ``A`` and ``I``, and ``costTotal``, the sum of its costs (the rule uses the costs
   only through that sum; see ``circuits/solvency/account.circom``); negative values
   stay negative Python ints (the witness calculator encodes ``x < 0`` as ``r + x``);
-* padding accounts, up to the batch size ``B``: commitment 0 and every value 0.
+* padding accounts, up to the batch size ``B``: commitment 0 and every value 0;
+* ``roundId``, the round the batch is proven for (its commitment names it).
 
 The account id never enters a circuit: only ``Poseidon(id_field_element(id), salt)``
 does (``zksolvency.ledger.id_commitment``).
@@ -32,6 +33,11 @@ ID_MAX_BYTES = 31
 _ID_LENGTH_SHIFT = 248
 
 Inputs = dict[str, object]
+
+
+def cost_total_bits(instruments: int) -> int:
+    """``CB = bitLength(I (2**128 - 1))``: ``AccountMargin``'s bound ``abs(costTotal) < 2**CB``."""
+    return (instruments * (2**128 - 1)).bit_length()
 
 
 def is_power_of_four(n: int) -> bool:
@@ -118,8 +124,8 @@ def account_values(account: Account, size: CircuitSize) -> tuple[list[int], list
     )
 
 
-def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSize) -> Inputs:
-    """The full input of ``SolvencyBatch(A, I, S, B)``; missing accounts are padding."""
+def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSize, round_id: int) -> Inputs:
+    """The full input of ``SolvencyBatch(A, I, S, B)`` for round ``round_id``; missing accounts pad."""
     if len(entries) > size.batch:
         raise ValueError(f"{len(entries)} accounts do not fit a batch of {size.batch}")
     inputs = market_inputs(market, size)
@@ -140,5 +146,7 @@ def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSiz
         balances.append([0] * size.assets)
         sizes.append([0] * size.instruments)
         cost_totals.append(0)
-    inputs.update(idCommitment=commitments, balance=balances, size=sizes, costTotal=cost_totals)
+    inputs.update(
+        idCommitment=commitments, balance=balances, size=sizes, costTotal=cost_totals, roundId=round_id
+    )
     return inputs

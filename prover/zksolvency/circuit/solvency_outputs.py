@@ -3,7 +3,8 @@
 ``read_batch_outputs`` reads ``SolvencyBatch``'s outputs out of a witness by name,
 through the circuit's ``.sym`` file (``labelIdx,witnessIdx,componentIdx,name``; a
 ``witnessIdx`` of -1 means the optimiser removed the signal). ``expected_sums``
-gives the batch sums the circuit must produce, computed with plain integers.
+gives the batch sums the circuit must produce (balances, net positions, the cost
+total), computed with plain integers.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class BatchOutputs:
     root: int
     balance_sums: tuple[int, ...]
     position_sums: tuple[int, ...]
+    cost_sum: int
     sums_hash: int
     market_hash: int
     leaves: tuple[int, ...]
@@ -80,6 +82,7 @@ def read_batch_outputs(
         root=reader.get(p + "root"),
         balance_sums=reader.vector(p + "balanceSum", size.assets),
         position_sums=tuple(signed(v) for v in reader.vector(p + "positionSum", size.instruments)),
+        cost_sum=signed(reader.get(p + "costSum")),
         sums_hash=reader.get(p + "sumsHash"),
         market_hash=reader.get(p + "marketHash"),
         leaves=reader.vector(p + "leaf", size.batch),
@@ -90,12 +93,14 @@ def read_batch_outputs(
 
 def expected_sums(
     entries: Sequence[BatchEntry], size: CircuitSize
-) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``(balance sums, net position sums)`` of a batch, zero-padded to ``size``."""
+) -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """``(balance sums, net position sums, cost sum)`` of a batch, zero-padded to ``size``."""
     balance_sums = [0] * size.assets
     position_sums = [0] * size.instruments
+    cost_sum = 0
     for entry in entries:
-        balances, sizes, _cost_total = account_values(entry.account, size)
+        balances, sizes, cost_total = account_values(entry.account, size)
         balance_sums = [total + value for total, value in zip(balance_sums, balances, strict=True)]
         position_sums = [total + value for total, value in zip(position_sums, sizes, strict=True)]
-    return tuple(balance_sums), tuple(position_sums)
+        cost_sum += cost_total
+    return tuple(balance_sums), tuple(position_sums), cost_sum

@@ -33,19 +33,35 @@ from zksolvency.round.onchain import onchain_checks
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="deployment.json of the registry (with --rpc-url; alone: its recorded local node).",
 )
+@click.option(
+    "--zero-sum",
+    is_flag=True,
+    help="Also require every net position and the cost total to be zero (every contract has two "
+    "sides: for a venue whose own accounts are in the round).",
+)
 @handle_errors
 def audit(
-    bundle: Path, as_json: bool, backend: str, rpc_url: str | None, deployment_file: Path | None
+    bundle: Path,
+    as_json: bool,
+    backend: str,
+    rpc_url: str | None,
+    deployment_file: Path | None,
+    zero_sum: bool,
 ) -> None:
     """Verify every proof of a round's BUNDLE and recompute every public value.
 
     Needs nothing but the bundle: the verification keys are in it and every hash
     is recomputed in Python. Checks the snapshot (validated, its SHA-256 and its
     Poseidon hash), the key files' hashes, each batch proof and that its public
-    signal is the listed commitment, the padding of unused slots, the global root
-    from the commitments, the totals hash, the public value
+    signal is the listed commitment, that no commitment is listed twice, the padding
+    of unused slots, the global root from the commitments, the totals (each a decimal
+    integer in the range the circuits can produce, the named totals equal to the
+    vector) and their hash, the public value
     P = Poseidon(global root, totals hash, market hash, round id) against the root
-    proof's public signal, and the root proof.
+    proof's public signal, and the root proof. Then prints what the totals mean under
+    the snapshot: all collateral after haircuts, and the accounts' net mark value
+    (unrealised profit the venue owes them), which invented accounts cannot hide
+    (docs/auditor.md, "Threat model").
 
     With --rpc-url and/or --deployment, two more checks: the registry's verifier was
     rendered from the bundle's root key, and the registry holds this round id with the
@@ -59,12 +75,20 @@ def audit(
         if deployment_file is None:
             fail("--rpc-url needs --deployment (the deployment.json naming the registry)")
         onchain = onchain_checks(deployment_file, rpc_url)
-    report = audit_bundle(bundle, backend, onchain=onchain)
+    report = audit_bundle(bundle, backend, onchain=onchain, zero_sum=zero_sum)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=1))
     else:
         for check in report.checks:
             click.echo(check.line())
+        figures = report.facts.get("exposure")
+        if isinstance(figures, dict):
+            opened = ", ".join(figures["open_instruments"]) or "none"
+            click.echo(
+                f"totals under the snapshot (quote minor units x 10^12): collateral {figures['collateral']}, "
+                f"net mark value {figures['mark_value']}, equity {figures['equity']}; "
+                f"net positions open in: {opened}"
+            )
         for message in report.warnings:
             warn(message)
         failed = len(report.failed())

@@ -2,7 +2,9 @@
 
 Mirrors ``SolvencyBatch(A, I, S, B)``: the accounts of ``entries`` in order, then
 padding accounts up to ``B``; the tree over their leaves; the commitment the batch
-proof makes public. The tests check each value against the circuit's witness.
+proof makes public for one round id. The cost sum is not in the tree: it is the plain
+sum of the leaves' cost totals, which each leaf hash binds (see ``SolvencyBatch``). The
+tests check each value against the circuit's witness.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from zksolvency.circuit.solvency_inputs import BatchEntry, CircuitSize
 from zksolvency.ledger.commitment import batch_commitment, market_hash, sums_hash
 from zksolvency.ledger.leaf import LeafValues, leaf_values, padding_leaf
-from zksolvency.ledger.sumtree import Node, SumTree
+from zksolvency.ledger.sumtree import SumTree
 from zksolvency.model.market import Market
 
 
@@ -32,6 +34,8 @@ class BatchDigest:
     leaves: list[LeafValues]
     tree: SumTree
     market_hash: int
+    round_id: int
+    cost_sum: int
     sums_hash: int
     commitment: int
 
@@ -41,18 +45,25 @@ class BatchDigest:
 
     @property
     def sums(self) -> tuple[int, ...]:
-        return self.tree.root.sums
+        """The batch's ``A + I + 1`` sums: balances, net positions, then the cost total."""
+        return (*self.tree.root.sums, self.cost_sum)
 
 
-def batch_digest(market: Market, entries: Sequence[BatchEntry], size: CircuitSize) -> BatchDigest:
-    """Leaves, tree, market hash, sums hash and commitment of one batch."""
+def batch_digest(
+    market: Market, entries: Sequence[BatchEntry], size: CircuitSize, round_id: int
+) -> BatchDigest:
+    """Leaves, tree, market hash, sums hash and commitment of one batch of round ``round_id``."""
     leaves = batch_leaves(entries, size)
-    tree = SumTree([Node(leaf.hash(), leaf.sums) for leaf in leaves])
+    tree = SumTree([leaf.node for leaf in leaves])
     digest = market_hash(market, size)
+    cost_sum = sum(leaf.cost_total for leaf in leaves)
+    vector = (*tree.root.sums, cost_sum)
     return BatchDigest(
         leaves=leaves,
         tree=tree,
         market_hash=digest,
-        sums_hash=sums_hash(tree.root.sums),
-        commitment=batch_commitment(tree.root.hash, tree.root.sums, digest),
+        round_id=round_id,
+        cost_sum=cost_sum,
+        sums_hash=sums_hash(vector),
+        commitment=batch_commitment(tree.root.hash, vector, digest, round_id),
     )

@@ -5,9 +5,10 @@ These are what ``SolvencyBatch`` (``circuits/solvency/batch.circom``) computes i
 * ``market_hash = HashVector(2A + I + I S)(price, weight, mark, shocks instrument-major)``
   of the snapshot padded to the circuit size (each value one field element, ``r + x``
   when negative);
-* ``sums_hash = HashVector(A + I)(balance sums, net position sums)``;
-* ``commitment = Poseidon(root, sums_hash, market_hash)``: the batch proof's only public
-  signal.
+* ``sums_hash = HashVector(A + I + 1)(balance sums, net position sums, cost sum)``;
+* ``commitment = Poseidon(root, sums_hash, market_hash, round_id)``: the batch proof's
+  only public signal. The round id makes a batch proof good for one round: the root
+  circuit of round 7 recomputes every slot's commitment with 7.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from zksolvency.bn254 import R
 from zksolvency.circuit.solvency_inputs import CircuitSize, market_inputs
 from zksolvency.hashing import hash_vector, poseidon
 from zksolvency.model.market import Market
+
+#: Round ids are unsigned 64-bit integers (range-checked in the root circuit).
+ROUND_ID_BOUND = 1 << 64
 
 
 def market_vector(market: Market, size: CircuitSize) -> list[int]:
@@ -35,10 +39,17 @@ def market_hash(market: Market, size: CircuitSize) -> int:
 
 
 def sums_hash(sums: Sequence[int]) -> int:
-    """``HashVector(A + I)`` of the (signed) sums."""
+    """``HashVector(A + I + 1)`` of the (signed) sums: balances, net positions, cost."""
     return hash_vector([value % R for value in sums])
 
 
-def batch_commitment(root: int, sums: Sequence[int], market_digest: int) -> int:
-    """``Poseidon(root, sums_hash(sums), market_digest)``."""
-    return poseidon([root, sums_hash(sums), market_digest])
+def check_round_id(round_id: int) -> int:
+    """``round_id`` itself; ``ValueError`` outside ``0 <= round_id < 2**64`` (the root circuit's range)."""
+    if not 0 <= round_id < ROUND_ID_BOUND:
+        raise ValueError(f"round id {round_id} outside 0..2**64 - 1")
+    return round_id
+
+
+def batch_commitment(root: int, sums: Sequence[int], market_digest: int, round_id: int) -> int:
+    """``Poseidon(root, sums_hash(sums), market_digest, round_id)``."""
+    return poseidon([root, sums_hash(sums), market_digest, check_round_id(round_id)])

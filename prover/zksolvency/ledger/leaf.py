@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from zksolvency.bn254 import R
 from zksolvency.circuit.solvency_inputs import CircuitSize, account_values, id_field_element
 from zksolvency.hashing import hash_vector, poseidon
-from zksolvency.ledger.packing import pack_sums
+from zksolvency.ledger.packing import pack_sums, wide_element
+from zksolvency.ledger.sumtree import Node
 from zksolvency.model.accounts import Account
 
 
@@ -38,15 +39,20 @@ class LeafValues:
 
     @property
     def sums(self) -> tuple[int, ...]:
-        """The values the sum tree adds up: balances, then sizes."""
+        """The packed values the sum tree adds up: balances, then sizes."""
         return (*self.balances, *self.sizes)
+
+    @property
+    def node(self) -> Node:
+        """The leaf as a node of the sum tree: its hash and its sums."""
+        return Node(self.hash(), self.sums)
 
     def hash(self) -> int:
         """The leaf hash (``AccountLeaf``)."""
         if not 0 <= self.commitment < R:
             raise ValueError("commitment is not a field element")
         packed = pack_sums(self.sums, 0)
-        return hash_vector([self.commitment, self.cost_total % R, *packed])
+        return hash_vector([self.commitment, wide_element(self.cost_total), *packed])
 
 
 def leaf_values(commitment: int, account: Account, size: CircuitSize) -> LeafValues:

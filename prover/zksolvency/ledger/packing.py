@@ -9,11 +9,19 @@ Three such shifted values share one field element::
 
 which is injective while every value respects the bound, and below ``2**252 < r`` for
 ``w <= 84`` (``h <= 9``: at most ``4**9`` leaves under one node).
+
+*Wide* values (an account's cost total, ``abs < 2**CB`` with ``CB`` up to 188 bits, and the
+cost sums of batches and rounds) are not packed: each is one field element, ``x`` or
+``r + x``. That is injective for ``abs(x) < r/2``; :func:`wide_element` refuses anything at
+or beyond ``2**246``, the bound the root circuit's argument gives for any sum a circuit
+can produce.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+
+from zksolvency.bn254 import R
 
 #: Children per node of the sum tree.
 ARITY = 4
@@ -21,6 +29,8 @@ ARITY = 4
 PER_ELEMENT = 3
 #: The largest height whose width still packs three values below 2**252.
 MAX_HEIGHT = 9
+#: Wide sums stay below this in absolute value (``circuits/solvency/root.circom``'s bound).
+WIDE_BOUND = 2**246
 
 
 def sum_width(height: int) -> int:
@@ -66,3 +76,10 @@ def unpack_sums(packed: Sequence[int], count: int, height: int) -> list[int]:
     if packed_length(count) != len(packed):
         raise ValueError(f"{len(packed)} elements cannot hold exactly {count} values")
     return values
+
+
+def wide_element(value: int) -> int:
+    """The field element of a wide (unpacked) sum: ``value mod r``; ``ValueError`` past ``2**246``."""
+    if not -WIDE_BOUND < value < WIDE_BOUND:
+        raise ValueError(f"wide sum {value} is outside abs < 2**246")
+    return value % R

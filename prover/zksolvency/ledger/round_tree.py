@@ -3,12 +3,13 @@
 Mirrors ``SolvencyRoot(A, I, NB)`` (``circuits/solvency/root.circom``):
 
 * ``NB`` slots (a power of four); slot ``b < n`` holds batch ``b``'s commitment
-  ``c_b = Poseidon(root_b, HashVector(K)(sums_b), market_hash)``, every other slot the
+  ``c_b = Poseidon(root_b, HashVector(V)(sums_b), market_hash, round_id)`` with
+  ``V = A + I + 1`` sums (balances, net positions, the cost total), every other slot the
   *padding commitment*, that of a batch of ``B`` padding accounts (root of padding
-  leaves, sums 0), which anyone recomputes from the snapshot;
+  leaves, sums 0) in this round, which anyone recomputes from the snapshot and round id;
 * ``global_root`` = the plain 4-ary Merkle root over the slots, each node
   ``Poseidon(4)(children)``; for ``NB = 1`` the root is ``c_0``;
-* ``totals[k] = sum_b sums_b[k]`` (exact integers), ``totals_hash = HashVector(K)(totals)``;
+* ``totals[k] = sum_b sums_b[k]`` (exact integers), ``totals_hash = HashVector(V)(totals)``;
 * the public value ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``,
   ``0 <= round_id < 2**64``: the root proof's only public signal, and what the on-chain
   registry recomputes.
@@ -24,11 +25,8 @@ from dataclasses import dataclass
 
 from zksolvency.bn254 import R
 from zksolvency.hashing import poseidon
-from zksolvency.ledger.commitment import sums_hash
+from zksolvency.ledger.commitment import check_round_id, sums_hash
 from zksolvency.ledger.packing import ARITY
-
-#: Round ids are unsigned 64-bit integers (range-checked in the root circuit).
-ROUND_ID_BOUND = 1 << 64
 
 
 def slot_count(batches: int) -> int:
@@ -110,9 +108,7 @@ def totals_of(sums: Sequence[Sequence[int]], width: int) -> tuple[int, ...]:
 
 def round_public_value(global_root: int, totals_digest: int, market_digest: int, round_id: int) -> int:
     """``P = Poseidon(global_root, totals_hash, market_hash, round_id)``."""
-    if not 0 <= round_id < ROUND_ID_BOUND:
-        raise ValueError(f"round id {round_id} outside 0..2**64 - 1")
-    return poseidon([global_root, totals_digest, market_digest, round_id])
+    return poseidon([global_root, totals_digest, market_digest, check_round_id(round_id)])
 
 
 @dataclass(frozen=True)
@@ -142,7 +138,7 @@ def round_digest(
 ) -> RoundDigest:
     """The round over ``commitments`` (one per proven batch, with their ``sums``), padded to ``slots``.
 
-    ``padding`` is the padding commitment (``batch_digest(market, [], size).commitment``);
+    ``padding`` is the padding commitment (``batch_digest(market, [], size, round_id).commitment``);
     padding batches add nothing to the totals.
     """
     if len(commitments) != len(sums):

@@ -11,21 +11,29 @@ Checks, in order (each reported by name with pass/fail and what it found):
 4. ``batch N proof`` and ``batch N commitment``: each batch proof verifies under the
    batch key, and its public signal is the commitment listed for batch ``N``;
 5. ``slots``: the batches fit the root circuit's slots (a power of four) and the
-   ``padding_commitment`` is that of a batch of padding accounts under this snapshot,
-   recomputed here;
-6. ``global root``: the 4-ary Poseidon Merkle root over the listed commitments, padded
+   ``padding_commitment`` is that of a batch of padding accounts under this snapshot
+   in this round, recomputed here;
+6. ``distinct batches``: no commitment is listed twice, and none is the padding
+   commitment (a batch proof counts once);
+7. ``global root``: the 4-ary Poseidon Merkle root over the listed commitments, padded
    with the padding commitment, equals ``global_root``;
-7. ``totals``: the named totals equal the vector, and ``totals_hash`` =
+8. ``totals``: every published total is a canonical decimal integer in the range the
+   circuits can produce, and the named totals equal the vector entry by entry
+   (:mod:`zksolvency.round.totals`); ``totals hash``: ``totals_hash`` =
    HashVector(totals);
-8. ``round value``: ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``
+9. ``round value``: ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``
    recomputed equals ``public_value`` and the root proof's public signal;
-9. ``root proof``: the root proof verifies under the root key.
+10. ``root proof``: the root proof verifies under the root key;
+11. with ``zero_sum``, ``zero sum``: every net position and the cost total are zero
+    (:class:`zksolvency.round.totals.Exposure`).
 
 Because the root proof's public value binds the global root (hence the list of
-commitments, hence each batch's sums) and the totals hash, and each batch proof binds
-its commitment to accounts that satisfy the margin rule under the hashed snapshot,
-these checks together establish: every account in the round is solvent under the
-published snapshot, and the totals are the sums of their balances and positions.
+commitments of this round id, hence each batch's sums) and the totals hash, and each
+batch proof binds its commitment to accounts that satisfy the margin rule under the
+hashed snapshot, these checks together establish: every account in the round is
+solvent under the published snapshot, and the totals are the exact sums of their
+balances, net positions and costs. The report's facts carry the totals' meaning under
+the snapshot (``exposure``: aggregate collateral and mark value).
 
 Backends: ``native`` (arkworks) when built, ``python`` (py_ecc) otherwise. An
 ``onchain`` callback (the contracts' ``--rpc-url`` check) can add its own checks.
@@ -48,21 +56,10 @@ from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import Market, parse_market
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
+from zksolvency.round.totals import Totals, TotalsError, check_totals, exposure
 
 #: A hook for more checks (e.g. the on-chain record): given the bundle and the report so far.
 ExtraChecks = Callable[[Bundle, Report], None]
-
-
-def _int_list(value: object) -> list[int]:
-    if not isinstance(value, list):
-        raise FormatError("totals: not a list")
-    return [int(str(v)) for v in value]
-
-
-def _dict(value: object) -> dict[str, object]:
-    if not isinstance(value, dict):
-        raise FormatError("totals: not an object")
-    return value
 
 
 def _sha256(path: Path) -> str:
@@ -90,8 +87,14 @@ def _size(bundle: Bundle) -> CircuitSize:
     )
 
 
-def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | None = None) -> Report:
-    """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all."""
+def audit_bundle(
+    path: Path, backend: str | None = None, onchain: ExtraChecks | None = None, zero_sum: bool = False
+) -> Report:
+    """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all.
+
+    ``zero_sum``: also require every net position and the cost total to be zero, as in a
+    venue whose every contract has two sides and whose own accounts are in the round.
+    """
     bundle = Bundle(path)
     report = Report()
     setup = bundle.manifest.get("setup")
@@ -182,13 +185,25 @@ def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | 
             return False, f"{len(commitments)} batches do not fit {slots} slots"
         if market is None or size is None:
             return False, "no valid snapshot to recompute the padding commitment"
-        padding = batch_digest(market, [], size).commitment
+        padding = batch_digest(market, [], size, bundle.integer("round_id")).commitment
         if padding != bundle.integer("padding_commitment"):
             return False, "the padding commitment is not that of a batch of padding accounts"
         slots_ok = True
         return True, f"{len(commitments)} batches in {slots} slots; padding commitment recomputed"
 
     report.attempt("slots", slots_step)
+
+    def distinct_step() -> tuple[bool, str]:
+        seen: dict[int, int] = {}
+        for index, value in enumerate(commitments):
+            if value in seen:
+                return False, f"batch {index} repeats the commitment of batch {seen[value]}"
+            seen[value] = index
+        if slots_ok and bundle.integer("padding_commitment") in seen:
+            return False, f"batch {seen[bundle.integer('padding_commitment')]} is the padding commitment"
+        return True, f"{len(commitments)} distinct commitments, none of them padding"
+
+    report.attempt("distinct batches", distinct_step)
 
     def root_step() -> tuple[bool, str]:
         if not slots_ok:
@@ -200,23 +215,32 @@ def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | 
 
     report.attempt("global root", root_step)
 
-    # 7. Totals.
+    # 8. Totals: exact, in range, entry by entry; then their hash.
+    checked: Totals | None = None
+
     def totals_step() -> tuple[bool, str]:
-        if size is None:
-            return False, "no circuit size to read the totals with"
-        vector = _int_list(bundle.field("totals", "vector"))
-        balances = _int_list(list(_dict(bundle.field("totals", "balances")).values()))
-        positions = _int_list(list(_dict(bundle.field("totals", "positions")).values()))
-        expected = [*balances, *[0] * (size.assets - len(balances)), *positions]
-        expected += [0] * (size.assets + size.instruments - len(expected))
-        if vector != expected:
-            return False, "the named totals differ from the totals vector"
-        same = sums_hash(vector) == bundle.integer("totals_hash")
+        nonlocal checked
+        if market is None or size is None:
+            return False, "no valid snapshot to read the totals with"
+        try:
+            checked = check_totals(bundle.field("totals"), market, size, len(commitments))
+        except TotalsError as exc:
+            return False, str(exc)
+        return True, (
+            f"{len(checked.vector)} totals, each a decimal integer within what {len(commitments)} "
+            "batches can sum to; the named totals equal the vector"
+        )
+
+    report.attempt("totals", totals_step)
+
+    def totals_hash_step() -> tuple[bool, str]:
+        if checked is None:
+            return False, "no checked totals to hash"
+        same = sums_hash(checked.vector) == bundle.integer("totals_hash")
         return same, "HashVector(totals) " + ("equals totals_hash" if same else "does NOT equal totals_hash")
 
-    report.attempt("totals hash", totals_step)
-
-    # 8-9. The one public value and the root proof.
+    report.attempt("totals hash", totals_hash_step)
+    # 9-10. The one public value and the root proof.
     root_item: BundleProof | None = None
 
     def value_step() -> tuple[bool, str]:
@@ -248,6 +272,22 @@ def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | 
             report.add("root proof", False, str(exc))
     if root_item is not None:
         _verify(report, "root proof", vkeys["root"], root_item, backend)
+
+    # 11. What the totals mean under the snapshot; with zero_sum, a check of it.
+    if checked is not None and market is not None:
+        figures = exposure(checked, market)
+        report.facts["exposure"] = figures.to_json()
+        if zero_sum:
+            report.add(
+                "zero sum",
+                figures.zero_sum,
+                "every net position and the cost total are zero"
+                if figures.zero_sum
+                else f"net positions in {', '.join(figures.open_instruments) or 'no instrument'}, "
+                f"cost total {checked.cost}: not every contract has two sides in this round",
+            )
+    elif zero_sum:
+        report.add("zero sum", False, "no checked totals")
 
     if onchain is not None:
         onchain(bundle, report)

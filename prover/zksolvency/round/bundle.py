@@ -9,15 +9,20 @@ Layout (every proof and key in the snarkjs formats)::
     batches/NNNNNN.proof.json, .public.json   one proof per batch (public: its commitment c_b)
     root.proof.json, root.public.json   the root proof (public: P)
 
-``manifest.json`` (``format`` ``zksolvency-bundle/1``; every big integer a decimal string):
+``manifest.json`` (``format`` ``zksolvency-bundle/2``; every big integer a decimal string):
 ``round_id``; ``market`` (file, SHA-256 of its bytes, ``hash`` = MarketHash of the snapshot
 padded to the circuit); ``circuits.batch`` / ``circuits.root`` (name, size, constraints,
 SHA-256 of ``.r1cs``, ``.zkey`` and of the verification key file, its path); ``setup``
 (whether the keys come from an UNSAFE dev ptau); ``accounts`` (the count, or the
-``--pad-to`` count with ``padded: true``); ``batches`` (per batch its commitment and
-files); ``slots`` and ``padding_commitment``; ``global_root``; ``totals`` (the vector of
-``A + I`` sums, and the same by asset and instrument name); ``totals_hash``;
-``public_value`` (``P``); ``root_proof``; ``generator`` (tool and versions).
+``--pad-to`` count with ``padded: true``); ``batches`` (per batch its commitment
+``Poseidon(root, sums hash, market hash, round id)`` and files); ``slots`` and
+``padding_commitment``; ``global_root``; ``totals`` (the vector of ``A + I + 1`` sums:
+balances, net positions, the cost total; the same by asset and instrument name, and
+``cost``); ``totals_hash``; ``public_value`` (``P``); ``root_proof``; ``generator`` (tool
+and versions).
+
+Version 2 (issue 11) added the cost total to the sums and the round id to every batch
+commitment; a version-1 bundle is refused by name.
 
 Writing is atomic for the whole directory: it is built in a temporary sibling and then
 renamed into place. An existing bundle at the same path is swapped out in one
@@ -52,7 +57,7 @@ from zksolvency.circuit.formats.snarkjs_json import (
 )
 from zksolvency.errors import FormatError
 
-BUNDLE_FORMAT = "zksolvency-bundle/1"
+BUNDLE_FORMAT = "zksolvency-bundle/2"
 MANIFEST = "manifest.json"
 MARKET = "market.json"
 BATCH_VKEY = "keys/batch_verification_key.json"

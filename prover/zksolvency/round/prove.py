@@ -30,7 +30,8 @@ from zksolvency.circuit.solvency_inputs import batch_inputs
 from zksolvency.errors import InputError
 from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
 from zksolvency.ledger.batch import BatchDigest, batch_digest
-from zksolvency.ledger.round_tree import ROUND_ID_BOUND, RoundDigest, round_digest
+from zksolvency.ledger.commitment import ROUND_ID_BOUND
+from zksolvency.ledger.round_tree import RoundDigest, round_digest
 from zksolvency.model.accounts import AccountFormat
 from zksolvency.round.bundle import (
     BATCH_VKEY,
@@ -185,6 +186,11 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
     batch_entry = manifest.batch_circuit(options.shape, options.batch_size)
     size = batch_entry.size
     check_fits(inputs.market, inputs.accounts, size, options.pad_to)
+    if not inputs.accounts and not options.pad_to:
+        raise InputError(
+            f"{options.accounts}: no accounts; a round needs at least one (or --pad-to N for a round "
+            "of dummies)"
+        )
     count = max(len(inputs.accounts), options.pad_to or 0)
     n_batches = max(1, -(-count // size.batch))
     root_entry = manifest.root_circuit(size.assets, size.instruments, n_batches)
@@ -226,8 +232,8 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
     # 5. Placement and the ledger.
     mark = time.perf_counter()
     plan = plan_round(inputs.market, inputs.accounts, size, round_secrets, options.pad_to)
-    digests = [batch_digest(inputs.market, batch, size) for batch in plan.batches]
-    padding = batch_digest(inputs.market, [], size)
+    digests = [batch_digest(inputs.market, batch, size, round_id) for batch in plan.batches]
+    padding = batch_digest(inputs.market, [], size, round_id)
     timings["ledger"] = time.perf_counter() - mark
 
     # 6. Batch proofs.
@@ -240,7 +246,9 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
         if _usable(record, digest.commitment, batch_keys):
             records[index] = record  # type: ignore[assignment]
         else:
-            jobs.append(Job(index, batch_inputs(inputs.market, batch, size), digest.commitment, str(path)))
+            jobs.append(
+                Job(index, batch_inputs(inputs.market, batch, size, round_id), digest.commitment, str(path))
+            )
     cores = os.cpu_count() or 1
     workers = max(1, min(options.workers or cores, len(jobs) or 1))
     threads = max(1, cores // workers) if workers > 1 else 0
@@ -388,6 +396,7 @@ def _manifest(
             "vector": [str(t) for t in rd.totals],
             "balances": balances,
             "positions": positions,
+            "cost": str(rd.totals[-1]),
         },
         "totals_hash": str(rd.totals_hash),
         "public_value": str(rd.public_value),

@@ -27,10 +27,12 @@ class Check:
 
 @dataclass
 class Report:
-    """The checks of one verification, in order, and warnings that are not failures."""
+    """The checks of one verification, in order, warnings that are not failures, and facts."""
 
     checks: list[Check] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Findings that are neither checks nor warnings (figures, flags), copied into the JSON.
+    facts: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -52,4 +54,9 @@ class Report:
         return [c for c in self.checks if not c.ok]
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": self.ok, "checks": [c.to_json() for c in self.checks], "warnings": self.warnings}
+        return {
+            "ok": self.ok,
+            "checks": [c.to_json() for c in self.checks],
+            "warnings": self.warnings,
+            **self.facts,
+        }

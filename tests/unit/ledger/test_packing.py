@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from zksolvency.bn254 import R
 from zksolvency.ledger import pack_sums, packed_length, sum_width, unpack_sums
+from zksolvency.ledger.packing import wide_element
 
 
 @st.composite
@@ -52,3 +54,10 @@ def test_heights_outside_0_to_9_are_refused() -> None:
         sum_width(10)
     with pytest.raises(ValueError, match="height -1"):
         pack_sums([1], -1)
+
+
+def test_wide_values_are_one_field_element_up_to_2_246() -> None:
+    assert wide_element(-5) == R - 5 and wide_element(2**246 - 1) == 2**246 - 1
+    for value in (2**246, -(2**246)):
+        with pytest.raises(ValueError, match=r"abs < 2\*\*246"):
+            wide_element(value)
