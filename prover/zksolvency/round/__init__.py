@@ -2,7 +2,7 @@
 
 from zksolvency.round.audit import audit_bundle
 from zksolvency.round.bundle import Bundle
-from zksolvency.round.inclusion import verify_inclusion
+from zksolvency.round.inclusion_verify import verify_inclusion
 from zksolvency.round.plan import InsolventAccount, InsolventAccounts
 from zksolvency.round.prove import Progress, RoundOptions, RoundResult, prove_round
 from zksolvency.round.report import Check, Report
