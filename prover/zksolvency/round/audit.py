@@ -78,15 +78,6 @@ def _verify(
     report.attempt(name, step)
 
 
-def _size(bundle: Bundle) -> CircuitSize:
-    return CircuitSize(
-        bundle.integer("circuits", "batch", "assets"),
-        bundle.integer("circuits", "batch", "instruments"),
-        bundle.integer("circuits", "batch", "scenarios"),
-        bundle.integer("circuits", "batch", "batch"),
-    )
-
-
 def audit_bundle(
     path: Path, backend: str | None = None, onchain: ExtraChecks | None = None, zero_sum: bool = False
 ) -> Report:
@@ -122,7 +113,7 @@ def audit_bundle(
         nonlocal size, digest_m
         if market is None:
             return False, "no valid snapshot to hash"
-        size = _size(bundle)
+        size = bundle.batch_size()
         digest_m = market_hash(market, size)
         same = digest_m == bundle.integer("market", "hash")
         return same, f"MarketHash at A={size.assets}, I={size.instruments}, S={size.scenarios} " + (

@@ -55,6 +55,7 @@ from zksolvency.circuit.formats.snarkjs_json import (
     write_public,
     write_vkey,
 )
+from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.errors import FormatError
 
 BUNDLE_FORMAT = "zksolvency-bundle/2"
@@ -244,6 +245,18 @@ class Bundle:
             read_proof(self.file(self.text("root_proof", "proof"))),
             read_public(self.file(self.text("root_proof", "public"))),
         )
+
+    def batch_size(self) -> CircuitSize:
+        """The batch circuit's template parameters ``(A, I, S, B)`` as the manifest records them."""
+        try:
+            return CircuitSize(
+                self.integer("circuits", "batch", "assets"),
+                self.integer("circuits", "batch", "instruments"),
+                self.integer("circuits", "batch", "scenarios"),
+                self.integer("circuits", "batch", "batch"),
+            )
+        except ValueError as exc:
+            raise FormatError(f"{self.path / MANIFEST}: circuits.batch: {exc}") from None
 
     def vkey(self, which: str) -> VerificationKey:
         return read_vkey(self.file(self.text("circuits", which, "vkey")))

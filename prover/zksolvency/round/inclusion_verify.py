@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zksolvency.bn254 import R
-from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.errors import FormatError, InputError
 from zksolvency.ledger.commitment import batch_commitment, market_hash
 from zksolvency.ledger.leaf import LeafValues, id_commitment
@@ -153,15 +152,6 @@ def _index_of(positions: Sequence[int]) -> int:
     return sum(position * ARITY**level for level, position in enumerate(positions))
 
 
-def _bundle_size(bundle: Bundle) -> CircuitSize:
-    return CircuitSize(
-        bundle.integer("circuits", "batch", "assets"),
-        bundle.integer("circuits", "batch", "instruments"),
-        bundle.integer("circuits", "batch", "scenarios"),
-        bundle.integer("circuits", "batch", "batch"),
-    )
-
-
 @dataclass(frozen=True)
 class _Values:
     """One account's values in the leaf's terms: dense balances, sizes, costs (market order)."""
@@ -261,7 +251,7 @@ def verify_inclusion(
     # 1. The bundle's snapshot, validated as the auditor does.
     market_file = bundle.file(bundle.text("market", "file"))
     market = parse_market(decode_utf8(market_file.read_bytes(), str(market_file)), str(market_file))
-    size = _bundle_size(bundle)
+    size = bundle.batch_size()
     digest_m = market_hash(market, size)
     same_market = digest_m == bundle.integer("market", "hash")
     if not report.add(
@@ -273,13 +263,12 @@ def verify_inclusion(
         return report
 
     # 2. Whose account: the operator's statement, and the holder's own record.
+    def same_id(name: str, account: Account, what: str) -> bool:
+        ok = account.id == account_id
+        return report.add(name, ok, f"{what} {account.id!r}" + ("" if ok else f", not {account_id!r}"))
+
     statement = account_from_obj(parsed.account_obj, market, f"{proof_path}: account")
-    if not report.add(
-        "account id",
-        statement.id == account_id,
-        f"the proof is for {statement.id!r}"
-        + ("" if statement.id == account_id else f", not {account_id!r}"),
-    ):
+    if not same_id("account id", statement, "the proof is for"):
         return report
     holder = statement
     if record is not None:
@@ -288,12 +277,7 @@ def verify_inclusion(
         except InputError as exc:
             report.add("your record", False, f"{exc} (the round's snapshot cannot price your record)")
             return report
-        if not report.add(
-            "your record",
-            holder.id == account_id,
-            f"{holder_record}: account {holder.id!r}"
-            + ("" if holder.id == account_id else f", not {account_id!r}"),
-        ):
+        if not same_id("your record", holder, f"{holder_record}: account"):
             return report
     else:
         report.warnings.append(NOT_CHECKED)
@@ -308,11 +292,11 @@ def verify_inclusion(
     if not 0 <= parsed.salt < R:
         report.add("id commitment", False, "the salt is not a field element")
         return report
-    same_id = id_commitment(account_id, parsed.salt) == leaf.commitment
+    committed = id_commitment(account_id, parsed.salt) == leaf.commitment
     report.add(
         "id commitment",
-        same_id,
-        "Poseidon(id, salt) " + ("equals" if same_id else "differs from") + " the leaf's commitment",
+        committed,
+        "Poseidon(id, salt) " + ("equals" if committed else "differs from") + " the leaf's commitment",
     )
 
     # 4. Up the batch's sum tree, then to the batch commitment of this round.
