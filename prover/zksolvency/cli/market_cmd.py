@@ -1,4 +1,6 @@
-"""``zksolvency market build``: a market snapshot (marks and scenario shocks) from a small description."""
+"""``zksolvency market build``: a market snapshot (marks and scenario shocks) from a description and,
+with an ``[oracle]`` table, from price sources; ``sign``, ``verify`` and ``register`` are attached
+from :mod:`zksolvency.cli.market_signing_cmd`."""
 
 from __future__ import annotations
 
@@ -22,7 +24,15 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 @click.group("market")
 def market() -> None:
-    """Market snapshots: the public prices, marks and scenario shocks every proof uses."""
+    """Market snapshots: the public prices, marks and scenario shocks every proof uses.
+
+    \b
+    The oracle flow (docs/oracle.md):
+      market build DESC --source A.json --source B.json ...   median of fresh quotes
+      market sign SNAPSHOT --chain-id N --key FILE             one committee member
+      market verify SNAPSHOT --committee committee.json         k of n signed it?
+      market register SNAPSHOT --deployment deployment.json     put it on chain
+    """
 
 
 @market.command("build")
@@ -112,3 +122,14 @@ def build(
     m = result.market
     sizes = f"{len(m.assets)} assets, {len(m.instruments)} instruments, {m.scenarios} scenarios"
     click.echo(f"wrote {out_path}: {sizes}", err=True)
+
+
+def _attach_signing_commands() -> None:
+    """``market sign``, ``verify`` and ``register`` live in their own module."""
+    from zksolvency.cli.market_signing_cmd import register_cmd, sign_cmd, verify_cmd
+
+    for command in (sign_cmd, verify_cmd, register_cmd):
+        market.add_command(command)
+
+
+_attach_signing_commands()

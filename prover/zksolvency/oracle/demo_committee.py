@@ -8,11 +8,15 @@ members make their own keys and publish only their addresses (docs/oracle.md).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from eth_utils.crypto import keccak
 
 from zksolvency.chain.keys import load_account
 from zksolvency.oracle.committee import Committee
-from zksolvency.oracle.signature import SECP256K1_N
+from zksolvency.oracle.signature import SECP256K1_N, sign_snapshot
+from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot, write_signatures
+from zksolvency.oracle.snapshot_message import snapshot_message
 
 #: Members and threshold of the demo committee.
 DEMO_MEMBERS = 5
@@ -32,3 +36,23 @@ DEMO_ADDRESSES: tuple[str, ...] = tuple(load_account(key).address for key in DEM
 def demo_committee(chain_id: int = DEMO_CHAIN_ID, threshold: int = DEMO_THRESHOLD) -> Committee:
     """The five demo members with ``threshold`` (default 3) for ``chain_id`` (default anvil's)."""
     return Committee(chain_id, threshold, DEMO_ADDRESSES)
+
+
+def demo_sign(
+    snapshot: Path,
+    shape: tuple[int, int, int],
+    out: Path,
+    members: int = DEMO_THRESHOLD,
+    chain_id: int = DEMO_CHAIN_ID,
+    time: int | None = None,
+) -> SignedSnapshot:
+    """Sign ``snapshot`` at the circuit ``shape`` with the first ``members`` demo keys; write ``out``.
+
+    ``time``: the snapshot time, for a snapshot without ``_generated.oracle.time``.
+    """
+    message = snapshot_message(snapshot.read_bytes(), str(snapshot), shape, time)
+    signed = SignedSnapshot(chain_id, message, snapshot.name)
+    for key in DEMO_KEYS[:members]:
+        signed = signed.with_signature(SignatureEntry(*sign_snapshot(key, message, chain_id)))
+    write_signatures(out, signed)
+    return signed

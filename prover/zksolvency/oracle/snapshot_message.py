@@ -66,15 +66,20 @@ def snapshot_message(raw: bytes, source: str, shape: Shape, time: int | None = N
     )
 
 
-def message_problems(message: SnapshotMessage, raw: bytes, source: str) -> list[str]:
-    """How ``message`` differs from the snapshot bytes ``raw`` (empty: it is this snapshot's message)."""
+def message_problems(
+    message: SnapshotMessage, raw: bytes, source: str, shape: Shape | None = None
+) -> list[str]:
+    """How ``message`` differs from the snapshot bytes ``raw`` (empty: it is this snapshot's message),
+    and from the circuit ``shape`` ``(A, I, S)`` when one is given."""
     problems = []
+    signed_shape = (message.assets, message.instruments, message.scenarios)
+    if shape is not None and signed_shape != tuple(shape):
+        problems.append(f"signed at A, I, S = {signed_shape}, the batch circuit is {tuple(shape)}")
     if hashlib.sha256(raw).digest() != message.snapshot_sha256:
         problems.append("the snapshot's SHA-256 is not the signed snapshotSha256")
     text = decode_utf8(raw, source)
-    shape = (message.assets, message.instruments, message.scenarios)
-    if _hash_at(parse_market(text, source), shape, source) != message.market_hash:
-        problems.append(f"the snapshot's MarketHash at A, I, S = {shape} is not the signed marketHash")
+    if _hash_at(parse_market(text, source), signed_shape, source) != message.market_hash:
+        problems.append(f"the snapshot's MarketHash at A, I, S = {signed_shape} is not the signed marketHash")
     recorded = recorded_time(text)
     if recorded is not None and recorded != message.snapshot_time:
         problems.append(

@@ -19,7 +19,9 @@ Checks, in order (each reported by name with pass/fail and what it found):
    HashVector(totals);
 8. ``round value``: ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``
    recomputed equals ``public_value`` and the root proof's public signal;
-9. ``root proof``: the root proof verifies under the root key.
+9. ``root proof``: the root proof verifies under the root key;
+10. ``snapshot signatures`` and ``committee quorum``: k committee members signed this
+    snapshot (:mod:`zksolvency.round.audit_oracle`; ``committee`` is the auditor's choice).
 
 Because the root proof's public value binds the global root (hence the list of
 commitments, hence each batch's sums) and the totals hash, and each batch proof binds
@@ -46,6 +48,8 @@ from zksolvency.ledger.commitment import market_hash, sums_hash
 from zksolvency.ledger.round_tree import MerkleTree4, round_public_value, slot_count
 from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import Market, parse_market
+from zksolvency.oracle.committee import Committee
+from zksolvency.round.audit_oracle import oracle_checks
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
 
@@ -90,7 +94,12 @@ def _size(bundle: Bundle) -> CircuitSize:
     )
 
 
-def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | None = None) -> Report:
+def audit_bundle(
+    path: Path,
+    backend: str | None = None,
+    onchain: ExtraChecks | None = None,
+    committee: Committee | None = None,
+) -> Report:
     """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all."""
     bundle = Bundle(path)
     report = Report()
@@ -249,6 +258,7 @@ def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | 
     if root_item is not None:
         _verify(report, "root proof", vkeys["root"], root_item, backend)
 
+    oracle_checks(bundle, report, committee)  # 10.
     if onchain is not None:
         onchain(bundle, report)
     return report
