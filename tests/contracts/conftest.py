@@ -48,9 +48,7 @@ from zksolvency.groth16.ptau_dev import DevSecrets, generate_dev_ptau
 from zksolvency.groth16.setup import contribute, new_zkey
 from zksolvency.groth16.vkey import export_vkey
 from zksolvency.oracle.committee import Committee
-from zksolvency.oracle.demo_committee import DEMO_KEYS, demo_committee
-from zksolvency.oracle.signature import sign_snapshot
-from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot
+from zksolvency.oracle.demo_committee import DEMO_KEYS, demo_committee, sign_with
 from zksolvency.oracle.typed_data import SnapshotMessage
 
 HERE = Path(__file__).resolve().parent
@@ -82,18 +80,9 @@ def snapshot_message(market_hash: int, shape: tuple[int, int, int] | None = None
     return SnapshotMessage(market_hash, a, i, s, digest, SNAPSHOT_TIME)
 
 
-def signed_by(message: SnapshotMessage, keys: tuple[str, ...], chain_id: int = CHAIN_ID) -> SignedSnapshot:
-    """``message`` signed by each of ``keys``, in order (a key twice gives two entries)."""
-    entries = []
-    for key in keys:
-        signer, signature = sign_snapshot(key, message, chain_id)
-        entries.append(SignatureEntry(signer, signature))
-    return SignedSnapshot(chain_id, message, "market.json", tuple(entries))
-
-
 def register_market(d: Deployment | Path, market_hash: int) -> None:
     """Register ``market_hash`` on ``d``'s registry with three demo members' signatures."""
-    register_snapshot(d, None, ANVIL_DEV_KEY, signed_by(snapshot_message(market_hash), DEMO_KEYS[:3]))
+    register_snapshot(d, None, ANVIL_DEV_KEY, sign_with(snapshot_message(market_hash), DEMO_KEYS[:3]))
 
 
 def _toolchain_problems() -> list[str]:

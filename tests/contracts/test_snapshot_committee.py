@@ -25,12 +25,13 @@ from zksolvency.chain.keys import ANVIL_DEV_KEY
 from zksolvency.chain.registry import registry_contract
 from zksolvency.chain.snapshots import read_committee, read_snapshot, register_snapshot
 from zksolvency.chain.tx import transact
-from zksolvency.oracle.demo_committee import DEMO_ADDRESSES, DEMO_KEYS, demo_committee
+from zksolvency.oracle.demo_committee import DEMO_ADDRESSES, DEMO_KEYS, demo_committee, sign_with
 from zksolvency.oracle.signature import SECP256K1_N, SignatureProblem, recover_signer
 from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot
 from zksolvency.oracle.typed_data import domain_separator, snapshot_digest, typed_data_json
 
-from .conftest import ANVIL_KEY_1, CHAIN_ID, signed_by, snapshot_message
+from ..quorum_cases import BAD_QUORUMS, OUTSIDER
+from .conftest import CHAIN_ID, snapshot_message
 
 pytestmark = pytest.mark.snarkjs  # needs solc-js and anvil from the pinned toolchain
 
@@ -45,18 +46,12 @@ def _refused(d: Deployment, signed: SignedSnapshot) -> ContractRejected:
     return info.value
 
 
-def _replace_signature(signed: SignedSnapshot, index: int, replacement: SignedSnapshot) -> SignedSnapshot:
-    entries = list(signed.signatures)
-    entries[index] = replacement.signatures[0]
-    return dataclasses.replace(signed, signatures=tuple(entries))
-
-
 # --- accepted ------------------------------------------------------------------------------------
 
 
 def test_a_snapshot_signed_3_of_5_registers(deployment: Deployment) -> None:
     assert read_snapshot(deployment, None, MARKET_HASH) is None
-    registered = register_snapshot(deployment, None, ANVIL_DEV_KEY, signed_by(MESSAGE, DEMO_KEYS[:3]))
+    registered = register_snapshot(deployment, None, ANVIL_DEV_KEY, sign_with(MESSAGE, DEMO_KEYS[:3]))
     assert registered.signers == DEMO_ADDRESSES[:3]
     record = read_snapshot(deployment, None, MARKET_HASH)
     assert record is not None
@@ -72,7 +67,7 @@ def test_a_snapshot_signed_3_of_5_registers(deployment: Deployment) -> None:
 
 def test_all_five_members_in_any_order_register(deployment: Deployment) -> None:
     keys = (DEMO_KEYS[4], DEMO_KEYS[0], DEMO_KEYS[3], DEMO_KEYS[2], DEMO_KEYS[1])
-    assert register_snapshot(deployment, None, ANVIL_DEV_KEY, signed_by(MESSAGE, keys)).gas_used > 0
+    assert register_snapshot(deployment, None, ANVIL_DEV_KEY, sign_with(MESSAGE, keys)).gas_used > 0
     assert read_snapshot(deployment, None, MARKET_HASH) is not None
 
 
@@ -101,59 +96,30 @@ def test_the_contract_digest_is_eip712_as_python_and_eth_account_compute_it(depl
 
 # --- refused: the issue's cases ------------------------------------------------------------------
 
-REFUSALS: list[tuple[str, Callable[[], SignedSnapshot], str, tuple[object, ...]]] = [
-    (
-        "2 of 5",
-        lambda: signed_by(MESSAGE, DEMO_KEYS[:2]),
-        "QuorumNotReached",
-        (2, 3),
-    ),
-    (
-        "repeated signer",
-        lambda: signed_by(MESSAGE, (DEMO_KEYS[0], DEMO_KEYS[1], DEMO_KEYS[1])),
-        "DuplicateSigner",
-        (2, DEMO_ADDRESSES[1]),
-    ),
-    (
-        "signature over another hash",
-        lambda: _replace_signature(
-            signed_by(MESSAGE, DEMO_KEYS[:3]),
-            1,
-            signed_by(dataclasses.replace(MESSAGE, market_hash=MARKET_HASH + 1), DEMO_KEYS[1:2]),
-        ),
-        "NotACommitteeMember",
-        (1,),
-    ),
-    (
-        "another chain id",
-        lambda: _replace_signature(
-            signed_by(MESSAGE, DEMO_KEYS[:3]), 2, signed_by(MESSAGE, DEMO_KEYS[2:3], chain_id=1)
-        ),
-        "NotACommitteeMember",
-        (2,),
-    ),
-    (
-        "non-committee signer",
-        lambda: signed_by(MESSAGE, (DEMO_KEYS[0], ANVIL_KEY_1, DEMO_KEYS[2])),
-        "NotACommitteeMember",
-        (1, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
-    ),
-]
+#: The registry's refusal of each case: the error and its first arguments.
+REFUSALS: dict[str, tuple[str, tuple[object, ...]]] = {
+    "2 of 5": ("QuorumNotReached", (2, 3)),
+    "repeated signer": ("DuplicateSigner", (2, DEMO_ADDRESSES[1])),
+    "signature over another hash": ("NotACommitteeMember", (1,)),
+    "another chain id": ("NotACommitteeMember", (2,)),
+    "non-committee signer": ("NotACommitteeMember", (1, OUTSIDER)),
+}
 
 
-@pytest.mark.parametrize(("make", "error", "args"), [c[1:] for c in REFUSALS], ids=[c[0] for c in REFUSALS])
-def test_a_bad_quorum_is_refused_on_chain(
-    deployment: Deployment, make: Callable[[], SignedSnapshot], error: str, args: tuple[object, ...]
-) -> None:
-    refused = _refused(deployment, make())
+@pytest.mark.parametrize("case", list(BAD_QUORUMS))
+def test_a_bad_quorum_is_refused_on_chain(deployment: Deployment, case: str) -> None:
+    error, args = REFUSALS[case]
+    refused = _refused(deployment, BAD_QUORUMS[case](MESSAGE))
     assert refused.error == error
     assert refused.args_decoded[: len(args)] == args
+    if error == "NotACommitteeMember":  # the recovered address is no member's
+        assert refused.args_decoded[1] not in DEMO_ADDRESSES
 
 
 def test_a_refused_registration_sent_anyway_reverts(deployment: Deployment, outsider: LocalAccount) -> None:
     """Without the dry run, the chain itself refuses 2 of 5: the transaction reverts, nothing is stored."""
     w3, registry = registry_contract(deployment, None)
-    signed = signed_by(MESSAGE, DEMO_KEYS[:2])
+    signed = sign_with(MESSAGE, DEMO_KEYS[:2])
     params = registry.functions.registerSnapshot(
         MESSAGE.as_tuple(), [e.signature for e in signed.signatures]
     ).build_transaction(
@@ -176,7 +142,7 @@ def _with_bytes(signed: SignedSnapshot, index: int, signature: bytes) -> SignedS
 
 def test_the_high_s_twin_of_a_valid_signature_is_refused(deployment: Deployment) -> None:
     """(r, n - s) with the other v is the same key's signature too (malleability): EIP-2 refuses it."""
-    signed = signed_by(MESSAGE, DEMO_KEYS[:3])
+    signed = sign_with(MESSAGE, DEMO_KEYS[:3])
     good = signed.signatures[0].signature
     r, s, v = good[:32], int.from_bytes(good[32:64], "big"), good[64]
     twin = r + (SECP256K1_N - s).to_bytes(32, "big") + bytes([55 - v])
@@ -201,7 +167,7 @@ def test_the_high_s_twin_of_a_valid_signature_is_refused(deployment: Deployment)
 def test_a_malformed_signature_is_refused(
     deployment: Deployment, mangle: Callable[[bytes], bytes], reason: str
 ) -> None:
-    signed = signed_by(MESSAGE, DEMO_KEYS[:3])
+    signed = sign_with(MESSAGE, DEMO_KEYS[:3])
     bad = mangle(signed.signatures[1].signature)
     with pytest.raises(SignatureProblem):
         recover_signer(bad, MESSAGE, CHAIN_ID)
@@ -211,21 +177,21 @@ def test_a_malformed_signature_is_refused(
 
 def test_a_snapshot_hashed_at_another_circuit_is_refused(deployment: Deployment) -> None:
     other = snapshot_message(MARKET_HASH, shape=(4, 16, 16))
-    refused = _refused(deployment, signed_by(other, DEMO_KEYS[:3]))
+    refused = _refused(deployment, sign_with(other, DEMO_KEYS[:3]))
     assert (refused.error, refused.args_decoded) == ("SnapshotForAnotherCircuit", (4, 16, 16))
 
 
 def test_a_snapshot_registers_once(deployment: Deployment) -> None:
-    register_snapshot(deployment, None, ANVIL_DEV_KEY, signed_by(MESSAGE, DEMO_KEYS[:3]))
+    register_snapshot(deployment, None, ANVIL_DEV_KEY, sign_with(MESSAGE, DEMO_KEYS[:3]))
     with pytest.raises(ContractRejected) as info:
-        register_snapshot(deployment, None, ANVIL_DEV_KEY, signed_by(MESSAGE, DEMO_KEYS[2:5]))
+        register_snapshot(deployment, None, ANVIL_DEV_KEY, sign_with(MESSAGE, DEMO_KEYS[2:5]))
     assert (info.value.error, info.value.args_decoded) == ("SnapshotAlreadyRegistered", (MARKET_HASH,))
 
 
 def test_a_market_hash_above_the_field_is_refused(deployment: Deployment, operator: LocalAccount) -> None:
     """``x + r`` would alias ``x`` in Poseidon: the message type refuses it, and so does the contract."""
     w3, registry = registry_contract(deployment, None)
-    signatures = [e.signature for e in signed_by(MESSAGE, DEMO_KEYS[:3]).signatures]
+    signatures = [e.signature for e in sign_with(MESSAGE, DEMO_KEYS[:3]).signatures]
     alias = (MARKET_HASH + R, *MESSAGE.as_tuple()[1:])
     tx = registry.functions.registerSnapshot(alias, signatures).build_transaction(
         {"from": operator.address, "gas": 300_000}

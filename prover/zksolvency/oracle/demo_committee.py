@@ -8,6 +8,8 @@ members make their own keys and publish only their addresses (docs/oracle.md).
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 
 from eth_utils.crypto import keccak
@@ -17,6 +19,7 @@ from zksolvency.oracle.committee import Committee
 from zksolvency.oracle.signature import SECP256K1_N, sign_snapshot
 from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot, write_signatures
 from zksolvency.oracle.snapshot_message import snapshot_message
+from zksolvency.oracle.typed_data import SnapshotMessage
 
 #: Members and threshold of the demo committee.
 DEMO_MEMBERS = 5
@@ -38,6 +41,12 @@ def demo_committee(chain_id: int = DEMO_CHAIN_ID, threshold: int = DEMO_THRESHOL
     return Committee(chain_id, threshold, DEMO_ADDRESSES)
 
 
+def sign_with(message: SnapshotMessage, keys: Sequence[str], chain_id: int = DEMO_CHAIN_ID) -> SignedSnapshot:
+    """``message`` signed with each of ``keys`` in order, one entry each (a key twice: two entries)."""
+    entries = tuple(SignatureEntry(*sign_snapshot(key, message, chain_id)) for key in keys)
+    return SignedSnapshot(chain_id, message, "market.json", entries)
+
+
 def demo_sign(
     snapshot: Path,
     shape: tuple[int, int, int],
@@ -51,8 +60,8 @@ def demo_sign(
     ``time``: the snapshot time, for a snapshot without ``_generated.oracle.time``.
     """
     message = snapshot_message(snapshot.read_bytes(), str(snapshot), shape, time)
-    signed = SignedSnapshot(chain_id, message, snapshot.name)
-    for key in DEMO_KEYS[:members]:
-        signed = signed.with_signature(SignatureEntry(*sign_snapshot(key, message, chain_id)))
+    signed = dataclasses.replace(
+        sign_with(message, DEMO_KEYS[:members], chain_id), snapshot_file=snapshot.name
+    )
     write_signatures(out, signed)
     return signed
