@@ -27,6 +27,7 @@ from zksolvency.chain.artifact import (
 )
 from zksolvency.chain.deploy import (
     CircuitParameters,
+    Deployment,
     LocalNode,
     deploy_contracts,
     read_deployment,
@@ -125,6 +126,12 @@ def signing_key(started_local: bool) -> str:
         fail(f"no private key: set {PRIVATE_KEY_ENV} (keys are never taken as arguments)")
     value: str = click.prompt("Private key of the deployer (input hidden)", hide_input=True)
     return value
+
+
+def deployment_and_key(deployment_file: Path, rpc_url: str | None) -> tuple[Deployment, str]:
+    """The deployment and the key that sends its transactions (:func:`signing_key`)."""
+    deployment = read_deployment(deployment_file)
+    return deployment, signing_key(started_local=deployment.local_node is not None and rpc_url is None)
 
 
 @contracts.command("deploy")

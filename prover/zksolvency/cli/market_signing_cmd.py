@@ -12,9 +12,9 @@ from pathlib import Path
 
 import click
 
-from zksolvency.chain import ContractRejected, read_deployment, register_snapshot
+from zksolvency.chain import ContractRejected, register_snapshot
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors
-from zksolvency.cli.contracts import deployment_option, rpc_option, signing_key
+from zksolvency.cli.contracts import deployment_and_key, deployment_option, rpc_option
 from zksolvency.oracle.committee import read_committee
 from zksolvency.oracle.quorum import check_quorum
 from zksolvency.oracle.signature import sign_snapshot
@@ -179,8 +179,7 @@ def register_cmd(
     Exit status: 0 registered, 1 refused by the registry, 2 bad input or no chain.
     """
     signed = _signed(snapshot, signatures_path)
-    deployment = read_deployment(deployment_file)
-    key = signing_key(started_local=deployment.local_node is not None and rpc_url is None)
+    deployment, key = deployment_and_key(deployment_file, rpc_url)
     try:
         registered = register_snapshot(deployment, rpc_url, key, signed)
     except ContractRejected as exc:

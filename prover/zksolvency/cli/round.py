@@ -8,9 +8,9 @@ from typing import Any
 
 import click
 
-from zksolvency.chain import ContractRejected, read_deployment
+from zksolvency.chain import ContractRejected
 from zksolvency.cli.common import EXIT_NEGATIVE, accounts_format_option, fail, handle_errors, warn
-from zksolvency.cli.contracts import deployment_option, rpc_option, signing_key
+from zksolvency.cli.contracts import deployment_and_key, deployment_option, rpc_option
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
 from zksolvency.round.onchain import ensure_snapshot_registered, publish_bundle
@@ -229,8 +229,7 @@ def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> Non
     \b
     Exit status: 0 published, 1 refused by the registry, 2 bad input or no chain.
     """
-    deployment = read_deployment(deployment_file)
-    key = signing_key(started_local=deployment.local_node is not None and rpc_url is None)
+    deployment, key = deployment_and_key(deployment_file, rpc_url)
     try:
         registered = ensure_snapshot_registered(bundle, deployment, rpc_url, key)
     except ContractRejected as exc:

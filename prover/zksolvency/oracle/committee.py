@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from eth_utils.address import is_address, is_checksum_address, to_checksum_address
 
 from zksolvency.errors import FormatError
 from zksolvency.util.atomic import atomic_write_text
+from zksolvency.util.json_file import read_json
 
 FORMAT = "zksolvency-committee/1"
 #: At most this many members: the contract marks who signed in one 256-bit word.
@@ -99,11 +99,7 @@ def committee_from_json(obj: Any, what: str = "committee.json") -> Committee:
 
 
 def read_committee(path: str | os.PathLike[str]) -> Committee:
-    try:
-        obj = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}: not valid JSON ({exc})") from None
-    return committee_from_json(obj, os.fspath(path))
+    return committee_from_json(read_json(path), os.fspath(path))
 
 
 def write_committee(path: str | os.PathLike[str], committee: Committee) -> None:

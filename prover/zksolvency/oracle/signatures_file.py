@@ -30,6 +30,7 @@ from eth_utils.address import is_address, to_checksum_address
 from zksolvency.errors import FormatError, InputError
 from zksolvency.oracle.typed_data import DOMAIN_NAME, DOMAIN_VERSION, SnapshotMessage, snapshot_digest
 from zksolvency.util.atomic import atomic_write_text
+from zksolvency.util.json_file import read_json
 
 FORMAT = "zksolvency-snapshot-signatures/1"
 ABOUT = (
@@ -152,11 +153,7 @@ def signed_snapshot_from_json(obj: Any, what: str = "signatures") -> SignedSnaps
 
 
 def read_signatures(path: str | os.PathLike[str]) -> SignedSnapshot:
-    try:
-        obj = json.loads(Path(path).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise FormatError(f"{path}: not valid JSON ({exc})") from None
-    return signed_snapshot_from_json(obj, os.fspath(path))
+    return signed_snapshot_from_json(read_json(path), os.fspath(path))
 
 
 def signatures_to_text(signed: SignedSnapshot) -> str:

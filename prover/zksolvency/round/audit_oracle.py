@@ -20,7 +20,6 @@ solvency only under the operator's own marks.
 from __future__ import annotations
 
 import hashlib
-import json
 
 from zksolvency.errors import FormatError
 from zksolvency.oracle.committee import Committee, committee_from_json
@@ -29,6 +28,7 @@ from zksolvency.oracle.signatures_file import SignedSnapshot, signed_snapshot_fr
 from zksolvency.oracle.snapshot_message import message_problems
 from zksolvency.round.bundle import Bundle
 from zksolvency.round.report import Report
+from zksolvency.util.json_file import parse_json
 
 BUNDLE_COMMITTEE_WARNING = (
     "the committee comes from the bundle (the operator's word): pass --committee FILE from the "
@@ -46,7 +46,7 @@ def oracle_json(bundle: Bundle, which: str) -> object:
     raw = file.read_bytes()
     if hashlib.sha256(raw).hexdigest() != bundle.text("oracle", f"{which}_sha256"):
         raise FormatError(f"{file.name}: its SHA-256 is not the manifest's oracle.{which}_sha256")
-    return json.loads(raw)
+    return parse_json(raw, str(file))
 
 
 def oracle_checks(bundle: Bundle, report: Report, committee: Committee | None = None) -> None:

@@ -16,7 +16,6 @@ with the manifest entry ``"oracle": {"signatures": ..., "signatures_sha256": ...
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from zksolvency.oracle.committee import committee_from_json
 from zksolvency.oracle.quorum import check_quorum
 from zksolvency.oracle.signatures_file import signed_snapshot_from_json
 from zksolvency.oracle.snapshot_message import message_problems
+from zksolvency.util.json_file import parse_json
 
 SIGNATURES_FILE = "oracle/signatures.json"
 COMMITTEE_FILE = "oracle/committee.json"
@@ -39,20 +39,13 @@ class OracleFiles:
     manifest: dict[str, object]
 
 
-def _json(raw: bytes, path: Path) -> object:
-    try:
-        return json.loads(raw)
-    except ValueError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc})") from None
-
-
 def oracle_files(
     signatures: Path, committee: Path, market_bytes: bytes, market_source: str, size: CircuitSize
 ) -> OracleFiles:
     """Check ``signatures`` and ``committee`` against the snapshot; ``InputError`` names the problem."""
     signatures_raw, committee_raw = signatures.read_bytes(), committee.read_bytes()
-    signed = signed_snapshot_from_json(_json(signatures_raw, signatures), str(signatures))
-    members = committee_from_json(_json(committee_raw, committee), str(committee))
+    signed = signed_snapshot_from_json(parse_json(signatures_raw, str(signatures)), str(signatures))
+    members = committee_from_json(parse_json(committee_raw, str(committee)), str(committee))
     shape = (size.assets, size.instruments, size.scenarios)
     problems = message_problems(signed.message, market_bytes, market_source, shape)
     if problems:

@@ -222,6 +222,9 @@ def test_minimal_description_builds() -> None:
     assert market.instruments[0].shocks[0] < 0 < market.instruments[0].shocks[1]
 
 
+SPOTS = "[underlyings]\nBTC = 60000.0\n"
+ORACLE = '[oracle]\nunderlyings = ["BTC"]\nmax_age_seconds = 300\nmax_deviation_bps = 200\nquorum = 2\n'
+
 DESCRIPTION_REJECTIONS = [
     # (case, old, new, field, fragment)
     (
@@ -314,6 +317,20 @@ DESCRIPTION_REJECTIONS = [
         "vol = 0.5\ncontract_size = 1000.0\n",
         "instruments.BTC-C (mark)",
         "use a smaller contract_size",
+    ),
+    # The [oracle] table (prices from sources, docs/oracle.md) instead of [underlyings].
+    ("oracle and spots", "[underlyings]", ORACLE + "[underlyings]", "underlyings", "not both"),
+    ("oracle and a vol", SPOTS, ORACLE, "instruments.BTC-C.vol", "the vol is the sources' median"),
+    ("quorum 0", SPOTS, ORACLE.replace("quorum = 2", "quorum = 0"), "oracle.quorum", "out of range"),
+    ("no max age", SPOTS, ORACLE.replace("max_age_seconds = 300\n", ""), "oracle", "'max_age_seconds'"),
+    ("name twice", SPOTS, ORACLE.replace('["BTC"]', '["BTC", "BTC"]'), "oracle.underlyings", "twice"),
+    ("not listed", SPOTS, ORACLE.replace('["BTC"]', '["ETH"]'), "instruments.BTC-C.underlying", "unknown"),
+    (
+        "deviation above 100%",
+        SPOTS,
+        ORACLE.replace("max_deviation_bps = 200", "max_deviation_bps = 10001"),
+        "oracle.max_deviation_bps",
+        "out of range",
     ),
 ]
 

@@ -189,49 +189,6 @@ def test_sources_for_a_description_without_oracle_are_refused() -> None:
         resolve_prices(desc, [parse_source(_source("a", "100", "0.5"), "a.json")], T)
 
 
-ORACLE_REJECTIONS = [
-    ("spots twice", "[assets.USDC]", "[underlyings]\nBTC = 1.0\n[assets.USDC]", "underlyings", "not both"),
-    (
-        "vol given",
-        "expiry_days = 30\n",
-        "expiry_days = 30\nvol = 0.5\n",
-        "instruments.BTC-C.vol",
-        "sources' median",
-    ),
-    ("quorum zero", "quorum = 2", "quorum = 0", "oracle.quorum", "out of range"),
-    ("age missing", "max_age_seconds = 300\n", "", "oracle", "missing key 'max_age_seconds'"),
-    ("twice", 'underlyings = ["BTC"]', 'underlyings = ["BTC", "BTC"]', "oracle.underlyings", "twice"),
-    (
-        "unlisted",
-        'underlyings = ["BTC"]',
-        'underlyings = ["ETH"]',
-        "instruments.BTC-C.underlying",
-        "unknown underlying",
-    ),
-    (
-        "deviation",
-        "max_deviation_bps = 200",
-        "max_deviation_bps = 20000",
-        "oracle.max_deviation_bps",
-        "out of range",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "field", "fragment"),
-    [c[1:] for c in ORACLE_REJECTIONS],
-    ids=[c[0] for c in ORACLE_REJECTIONS],
-)
-def test_oracle_table_rejections_name_the_field(old: str, new: str, field: str, fragment: str) -> None:
-    assert ORACLE_DESCRIPTION.count(old) == 1, old
-    with pytest.raises(InputError) as caught:
-        parse_description(ORACLE_DESCRIPTION.replace(old, new).encode(), "d.toml", "toml")
-    message = str(caught.value)
-    assert message.startswith(f"d.toml: field {field}: "), message
-    assert fragment in message, message
-
-
 def test_a_description_needs_spots_or_an_oracle_table() -> None:
     text = ORACLE_DESCRIPTION.replace(
         '[oracle]\nunderlyings = ["BTC"]\nmax_age_seconds = 300\nmax_deviation_bps = 200\nquorum = 2\n', ""
