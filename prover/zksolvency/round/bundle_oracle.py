@@ -40,9 +40,20 @@ class OracleFiles:
 
 
 def oracle_files(
-    signatures: Path, committee: Path, market_bytes: bytes, market_source: str, size: CircuitSize
-) -> OracleFiles:
-    """Check ``signatures`` and ``committee`` against the snapshot; ``InputError`` names the problem."""
+    signatures: Path | None,
+    committee: Path | None,
+    market_bytes: bytes,
+    market_source: str,
+    size: CircuitSize,
+) -> OracleFiles | None:
+    """Check ``signatures`` and ``committee`` against the snapshot; ``InputError`` names the problem.
+
+    ``None`` when neither is given (a round without signatures); one without the other is an error.
+    """
+    if (signatures is None) != (committee is None):
+        raise InputError("give the committee's --signatures and the --committee together")
+    if signatures is None or committee is None:
+        return None
     signatures_raw, committee_raw = signatures.read_bytes(), committee.read_bytes()
     signed = signed_snapshot_from_json(parse_json(signatures_raw, str(signatures)), str(signatures))
     members = committee_from_json(parse_json(committee_raw, str(committee)), str(committee))

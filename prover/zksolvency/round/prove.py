@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from zksolvency.circuit.formats.snarkjs_json import read_vkey
-from zksolvency.circuit.solvency_inputs import CircuitSize, batch_inputs
+from zksolvency.circuit.solvency_inputs import batch_inputs
 from zksolvency.errors import InputError
 from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
 from zksolvency.ledger.batch import BatchDigest, batch_digest
@@ -45,7 +45,7 @@ from zksolvency.round.bundle import (
     generator_info,
     write_bundle,
 )
-from zksolvency.round.bundle_oracle import OracleFiles, oracle_files
+from zksolvency.round.bundle_oracle import oracle_files
 from zksolvency.round.circuits import CircuitKeys, load_manifest, prepare_keys
 from zksolvency.round.inclusion import inclusion_document, write_inclusion_dir
 from zksolvency.round.plan import (
@@ -188,7 +188,9 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
     batch_entry = manifest.batch_circuit(options.shape, options.batch_size)
     size = batch_entry.size
     check_fits(inputs.market, inputs.accounts, size, options.pad_to)
-    oracle = _oracle_files(options, inputs.market_bytes, size)
+    oracle = oracle_files(
+        options.signatures, options.committee, inputs.market_bytes, str(options.market), size
+    )
     count = max(len(inputs.accounts), options.pad_to or 0)
     n_batches = max(1, -(-count // size.batch))
     root_entry = manifest.root_circuit(size.assets, size.instruments, n_batches)
@@ -317,15 +319,6 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
         seconds=time.perf_counter() - started,
         timings=timings,
     )
-
-
-def _oracle_files(options: RoundOptions, market_bytes: bytes, size: CircuitSize) -> OracleFiles | None:
-    """The checked signatures and committee files for the bundle (both or neither)."""
-    if (options.signatures is None) != (options.committee is None):
-        raise InputError("give the committee's --signatures and the --committee together")
-    if options.signatures is None or options.committee is None:
-        return None
-    return oracle_files(options.signatures, options.committee, market_bytes, str(options.market), size)
 
 
 def _inclusion_documents(
