@@ -24,7 +24,7 @@ def test_demo_without_native_proves_the_small_round_and_says_so(
     assert "VERIFIED" in result.stdout
     assert "from 3 price sources, signed by 3 of 5 DEMO committee members" in result.stdout
     assert "DEMO committee, whose keys are PUBLIC (UNSAFE)" in result.stderr
-    assert "snapshot registered (" in result.stdout and "round 1 published" in result.stdout
+    assert "snapshot registered (" in result.stdout and ", round 1 published (" in result.stdout
     assert "on-chain audit:  3 checks, 0 failed" in result.stdout
     names = (
         "bundle/manifest.json",

@@ -30,8 +30,8 @@ from zksolvency.chain.tx import decode_revert, transact
 from zksolvency.oracle.committee import Committee
 from zksolvency.oracle.signatures_file import SignedSnapshot
 
-#: Gas limit of ``registerSnapshot``: measured about 115,000 with 3 signatures (three ecrecover
-#: calls at 3,000 each, two new storage slots, the event); each further signature adds about 8,000.
+#: Gas limit of ``registerSnapshot``: measured 98,349 with 3 signatures and 115,516 with 5
+#: (benchmarks/results/gas.md: ecrecover calls, two new storage slots, the event).
 REGISTER_GAS_BASE = 150_000
 REGISTER_GAS_PER_SIGNATURE = 15_000
 

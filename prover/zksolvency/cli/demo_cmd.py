@@ -63,12 +63,12 @@ def demo(out_dir: Path, ptau_path: Path | None) -> None:
     for check in failed + result.inclusion.failed():
         click.echo(check.line())
     click.echo(f"inclusion:       {result.account_id!r} {'VERIFIED' if result.inclusion.ok else 'FAILED'}")
-    registered = (
-        f"registered ({chain.registered.gas_used:,} gas)" if chain.registered else "already registered"
-    )
-    click.echo(f"chain:           anvil, chain {chain.chain_id}, registry {chain.registry}")
-    click.echo(f"                 snapshot {registered}; round {chain.published.round_id} published")
-    click.echo(f"                 ({chain.published.gas_used:,} gas); anvil stopped")
+    registered = "already registered"
+    if chain.registered is not None:
+        registered = f"registered ({chain.registered.gas_used:,} gas)"
+    published = f"round {chain.published.round_id} published ({chain.published.gas_used:,} gas)"
+    click.echo(f"chain:           anvil (chain {chain.chain_id}), registry {chain.registry}")
+    click.echo(f"                 snapshot {registered}, {published}; anvil stopped")
     failed_onchain = chain.audit.failed()
     click.echo(f"on-chain audit:  {len(chain.audit.checks)} checks, {len(failed_onchain)} failed")
     for check in failed_onchain:
