@@ -165,3 +165,17 @@ def test_round_publish_and_audit_commands(proven: Proven, deployment: Deployment
     assert again.exit_code == 1
     assert "snapshot:        already registered" in again.output
     assert "RoundIdNotIncreasing" in again.output
+
+
+def test_audit_with_an_unreachable_chain_warns_and_fails_only_the_chain_checks(
+    proven: Proven, deployment: Deployment, tmp_path: Path
+) -> None:
+    file = tmp_path / "deployment.json"
+    write_deployment(file, replace(deployment, rpc_url=None))
+    args = ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", "http://127.0.0.1:9"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "cannot read the registry's committee" in result.stderr
+    assert "PASS  committee quorum" in result.stdout and "(the bundle's committee)" in result.stdout
+    failed = {line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("FAIL")}
+    assert failed == {"FAIL  on-chain snapshot", "FAIL  on-chain round"}  # the key check reads no chain

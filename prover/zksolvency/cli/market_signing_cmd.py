@@ -76,7 +76,7 @@ def _signed(snapshot: Path, signatures_path: Path | None) -> SignedSnapshot:
     "shape",
     default="reference",
     show_default=True,
-    help="Circuit size whose (A, I, S) the market hash is padded to (circuits/manifest.json).",
+    help="Circuit size (circuits/manifest.json: reference or test) whose A, I, S the hash is padded to.",
 )
 @click.option(
     "--time",
