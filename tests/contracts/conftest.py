@@ -5,7 +5,10 @@ circuit ``circuits/round_public.circom`` (public output ``Poseidon(globalRoot,
 totalsHash, marketHash, roundId)``), an UNSAFE dev ptau with pinned secrets, a
 proving key with a pinned contribution, proofs by our Python prover, the
 rendered and compiled contracts, and one anvil on 127.0.0.1 and a free port.
-Each test that publishes deploys its own registry, so no test sees another's rounds.
+Each test that publishes deploys its own registry, so no test sees another's rounds;
+registries hold the PUBLIC demo oracle committee (3 of 5,
+``zksolvency.oracle.demo_committee``), and ``register_market`` registers a market hash
+with three of its members' signatures (over a stand-in snapshot digest and time).
 
 Tests here need circom2, snarkjs and circomlib (the root conftest skips
 ``snarkjs``-marked tests without them) and solc-js and anvil (checked here): a
@@ -16,6 +19,7 @@ fails them.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -31,6 +35,7 @@ from zksolvency.chain.anvil import AnvilNode, start_anvil
 from zksolvency.chain.artifact import HASHER, VERIFIER, ContractsArtifact, build_artifact, render_sources
 from zksolvency.chain.deploy import CircuitParameters, Deployment, deploy_contracts
 from zksolvency.chain.keys import ANVIL_DEV_KEY, load_account
+from zksolvency.chain.snapshots import register_snapshot
 from zksolvency.chain.tx import connect, transact
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
@@ -42,6 +47,9 @@ from zksolvency.groth16.prove import prove_with
 from zksolvency.groth16.ptau_dev import DevSecrets, generate_dev_ptau
 from zksolvency.groth16.setup import contribute, new_zkey
 from zksolvency.groth16.vkey import export_vkey
+from zksolvency.oracle.committee import Committee
+from zksolvency.oracle.demo_committee import DEMO_KEYS, demo_committee, sign_with
+from zksolvency.oracle.typed_data import SnapshotMessage
 
 HERE = Path(__file__).resolve().parent
 CIRCUIT = HERE / "circuits" / "round_public.circom"
@@ -56,6 +64,25 @@ CIRCUIT_PARAMETERS = CircuitParameters(assets=2, instruments=2, scenarios=4, bat
 VERIFY_GAS = 1_000_000
 
 RoundValues = tuple[int, int, int, int]
+#: The stand-in snapshot time of ``register_market`` (2026-12-01T12:00:00Z).
+SNAPSHOT_TIME = 1_796_126_400
+#: anvil's chain id.
+CHAIN_ID = 31337
+#: The demo committee's file (its five PUBLIC demo members, 3 of 5, chain 31337).
+COMMITTEE_FILE = HERE.parents[1] / "examples" / "committee-demo.json"
+
+
+def snapshot_message(market_hash: int, shape: tuple[int, int, int] | None = None) -> SnapshotMessage:
+    """A message for ``market_hash`` at the test circuit's shape (a stand-in SHA-256 and time)."""
+    p = CIRCUIT_PARAMETERS
+    a, i, s = shape or (p.assets, p.instruments, p.scenarios)
+    digest = hashlib.sha256(f"snapshot {market_hash}".encode()).digest()
+    return SnapshotMessage(market_hash, a, i, s, digest, SNAPSHOT_TIME)
+
+
+def register_market(d: Deployment | Path, market_hash: int) -> None:
+    """Register ``market_hash`` on ``d``'s registry with three demo members' signatures."""
+    register_snapshot(d, None, ANVIL_DEV_KEY, sign_with(snapshot_message(market_hash), DEMO_KEYS[:3]))
 
 
 def _toolchain_problems() -> list[str]:
@@ -160,7 +187,7 @@ def hasher(w3: Web3, operator: LocalAccount, artifact: ContractsArtifact) -> Con
 @pytest.fixture()
 def deployment(node: AnvilNode, w3: Web3, operator: LocalAccount, artifact: ContractsArtifact) -> Deployment:
     """A fresh verifier and registry for one test (the registry's rounds are this test's alone)."""
-    d = deploy_contracts(w3, operator, artifact, CIRCUIT_PARAMETERS)
+    d = deploy_contracts(w3, operator, artifact, CIRCUIT_PARAMETERS, demo_committee())
     return replace(d, rpc_url=node.url)
 
 
@@ -168,10 +195,15 @@ def deployment(node: AnvilNode, w3: Web3, operator: LocalAccount, artifact: Cont
 def deploy_fresh(
     node: AnvilNode, w3: Web3, operator: LocalAccount, artifact: ContractsArtifact
 ) -> Callable[..., Deployment]:
-    """Deploy with other arguments (operator, account) inside a test."""
+    """Deploy with other arguments (operator, account, committee) inside a test."""
 
-    def make(account: LocalAccount = operator, operator_address: str | None = None) -> Deployment:
-        d = deploy_contracts(w3, account, artifact, CIRCUIT_PARAMETERS, operator_address)
+    def make(
+        account: LocalAccount = operator,
+        operator_address: str | None = None,
+        committee: Committee | None = None,
+    ) -> Deployment:
+        chosen = committee or demo_committee()
+        d = deploy_contracts(w3, account, artifact, CIRCUIT_PARAMETERS, chosen, operator_address)
         return replace(d, rpc_url=node.url)
 
     return make

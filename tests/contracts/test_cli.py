@@ -18,7 +18,7 @@ from zksolvency.chain.registry import publish_round
 from zksolvency.chain.tx import connect
 from zksolvency.cli.main import cli
 
-from .conftest import ANVIL_KEY_1, CIRCUIT_PARAMETERS, RoundKeys
+from .conftest import ANVIL_KEY_1, CIRCUIT_PARAMETERS, COMMITTEE_FILE, RoundKeys, register_market
 
 pytestmark = pytest.mark.snarkjs
 
@@ -31,6 +31,8 @@ SIZES = [
     str(CIRCUIT_PARAMETERS.scenarios),
     "--batch-size",
     str(CIRCUIT_PARAMETERS.batch_size),
+    "--committee",
+    str(COMMITTEE_FILE),
 ]
 ZKSOLVENCY = [sys.executable, "-m", "zksolvency.cli.main"]
 
@@ -85,7 +87,9 @@ def test_deploy_with_env_key_writes_complete_deployment(
     assert done.returncode == 0, done.stderr
     assert ANVIL_KEY_1[2:] not in " ".join(args) + done.stdout + done.stderr + out.read_text()
     d = json.loads(out.read_text())
-    assert d["format"] == "zksolvency-deployment/1"
+    assert d["format"] == "zksolvency-deployment/2"
+    committee = json.loads(COMMITTEE_FILE.read_text())
+    assert d["committee"] == {"members": committee["members"], "threshold": 3}
     assert d["chain"] == {"chain_id": 31337, "rpc_url": None, "local_node": None}
     assert d["circuit"] == {"assets": 2, "instruments": 2, "scenarios": 4, "batch_size": 4}
     artifact = json.loads(rendered.read_text())
@@ -149,6 +153,7 @@ def test_local_deploy_keeps_anvil_running_until_stopped(
         rounds = ["contracts", "rounds", "--deployment", str(out)]
         assert CliRunner().invoke(cli, rounds).exit_code == 1  # nothing published yet
         values = (5, 6, 7, 1)
+        register_market(out, values[2])
         publish_round(out, None, ANVIL_DEV_KEY, *values, round_keys.prove(values)[0])
         shown = CliRunner().invoke(cli, [*rounds, "--json"])
         assert shown.exit_code == 0, shown.output

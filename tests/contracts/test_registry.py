@@ -25,7 +25,7 @@ from zksolvency.chain.tx import transact
 from zksolvency.circuit.formats.snarkjs_json import Proof
 from zksolvency.hashing import poseidon
 
-from .conftest import ANVIL_KEY_1, CIRCUIT_PARAMETERS, RoundKeys
+from .conftest import ANVIL_KEY_1, CIRCUIT_PARAMETERS, RoundKeys, register_market
 
 pytestmark = pytest.mark.snarkjs
 
@@ -35,6 +35,10 @@ FIELDS = ("globalRoot", "totalsHash", "marketHash", "roundId")
 
 
 def _publish(d: Deployment, values: tuple[int, int, int, int], proof: Proof, key: str = ANVIL_DEV_KEY) -> int:
+    """Register the round's market hash (unless it is already) and publish the round."""
+    _, registry = registry_contract(d, None)
+    if not registry.functions.isSnapshotRegistered(values[2]).call():
+        register_market(d, values[2])
     return publish_round(d, None, key, *values, proof).block_number
 
 
@@ -53,6 +57,7 @@ def _rejected(
 def test_valid_round_is_accepted_and_readable(deployment: Deployment, round_keys: RoundKeys) -> None:
     proof, public_input = round_keys.prove(ROUND)
     assert public_input == round_public_input(*ROUND) == poseidon(list(ROUND))
+    register_market(deployment, ROUND[2])
     published = publish_round(deployment, None, ANVIL_DEV_KEY, *ROUND, proof)
     assert published.public_input == public_input
     for record in (read_round(deployment, None, ROUND[3]), read_round(deployment, None)):
@@ -97,11 +102,28 @@ def test_later_round_is_accepted_after_an_earlier_one(deployment: Deployment, ro
 # --- refused -------------------------------------------------------------------------------------
 
 
+def test_round_naming_an_unregistered_snapshot_is_rejected(
+    deployment: Deployment, round_keys: RoundKeys
+) -> None:
+    """A valid proof is not enough: the market hash must be registered with the committee first."""
+    proof, _ = round_keys.prove(ROUND)
+    err = _rejected(deployment, ROUND, proof)
+    assert err.error == "UnregisteredSnapshot"
+    assert err.args_decoded == (ROUND[2],)
+    register_market(deployment, ROUND[2] + 1)  # another snapshot does not help
+    assert _rejected(deployment, ROUND, proof).error == "UnregisteredSnapshot"
+    assert read_round(deployment, None) is None
+    # Twin: once the round's own snapshot is registered, the same round is accepted.
+    register_market(deployment, ROUND[2])
+    assert publish_round(deployment, None, ANVIL_DEV_KEY, *ROUND, proof).round_id == ROUND[3]
+
+
 @pytest.mark.parametrize("index", range(4), ids=FIELDS)
 def test_changed_public_value_is_rejected(deployment: Deployment, round_keys: RoundKeys, index: int) -> None:
     proof, _ = round_keys.prove(ROUND)
     changed = list(ROUND)
     changed[index] += 1
+    register_market(deployment, changed[2])  # so that the registry gets as far as the proof
     err = _rejected(deployment, tuple(changed), proof)
     assert err.error == "InvalidProof"
     assert err.args_decoded == (round_public_input(*changed),)
@@ -109,6 +131,7 @@ def test_changed_public_value_is_rejected(deployment: Deployment, round_keys: Ro
 
 
 def test_tampered_proof_is_rejected(deployment: Deployment, round_keys: RoundKeys) -> None:
+    register_market(deployment, ROUND[2])
     proof, _ = round_keys.prove(ROUND)
     other, _ = round_keys.prove(NEXT_ROUND)
     tampered = Proof(a=proof.a, b=proof.b, c=other.c)
@@ -116,6 +139,7 @@ def test_tampered_proof_is_rejected(deployment: Deployment, round_keys: RoundKey
 
 
 def test_proof_with_coordinate_above_q_is_rejected(deployment: Deployment, round_keys: RoundKeys) -> None:
+    register_market(deployment, ROUND[2])
     proof, _ = round_keys.prove(ROUND)
     assert proof.a is not None
     bad = Proof(a=(proof.a[0] + Q, proof.a[1]), b=proof.b, c=proof.c)
@@ -186,7 +210,8 @@ def test_registry_refuses_a_verifier_with_another_key(
     compiled = artifact.contract(REGISTRY)
     factory = w3.eth.contract(abi=compiled.abi, bytecode=compiled.bytecode)
     wrong = bytes(32)
-    args = (deployment.verifier.address, operator.address, 2, 2, 4, 4, wrong)
+    members = list(deployment.committee.members)
+    args = (deployment.verifier.address, operator.address, 2, 2, 4, 4, wrong, members, 3)
     tx = factory.constructor(*args).build_transaction({"from": operator.address, "gas": 6_000_000})
     with pytest.raises(ContractRejected) as info:
         transact(w3, operator, tx, REGISTRY, [compiled.abi])

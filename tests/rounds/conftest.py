@@ -2,6 +2,8 @@
 
 The round uses the test circuit size (A = 2, I = 2, S = 4, B = 4) and a generated venue
 (``zksolvency.round.sample``): 10 accounts, so 3 batches in the 4 slots of ``root-test-4``.
+Its snapshot is signed by three members of the PUBLIC demo committee (3 of 5, chain 31337),
+whose signatures and committee file the bundle carries.
 Keys and compiled circuits land in the session's compile cache (``tests/conftest.py``).
 Tests never modify the shared bundle: ``bundle_copy`` gives each its own copy.
 """
@@ -15,12 +17,17 @@ from pathlib import Path
 
 import pytest
 
+from zksolvency.oracle.committee import write_committee
+from zksolvency.oracle.demo_committee import demo_committee, demo_sign
 from zksolvency.round import RoundOptions, RoundResult, prove_round
 from zksolvency.round.inclusion import INDEX_FILE
 from zksolvency.round.sample import write_sample
 
 ACCOUNTS = 10
 ROUND_ID = 7
+#: (A, I, S) of the test circuit size, and the stand-in time of the sample snapshot.
+TEST_SHAPE = (2, 2, 4)
+SNAPSHOT_TIME = 1_796_126_400
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class Inputs:
     folder: Path
     market: Path
     accounts: Path
+    signatures: Path | None = None
+    committee: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -48,16 +57,29 @@ class Proven:
 
 def options(inputs: Inputs, out: Path, **overrides: object) -> RoundOptions:
     """Options of a test-size round of ``inputs`` into ``out``."""
-    values: dict[str, object] = {"shape": "test", "round_id": ROUND_ID, "workers": 2}
+    values: dict[str, object] = {
+        "shape": "test",
+        "round_id": ROUND_ID,
+        "workers": 2,
+        "signatures": inputs.signatures,
+        "committee": inputs.committee,
+    }
     values.update(overrides)
     return RoundOptions(accounts=inputs.accounts, market=inputs.market, out=out, **values)  # type: ignore[arg-type]
 
 
+def signed_sample(folder: Path, count: int, seed: int = 7) -> Inputs:
+    """A generated venue of ``count`` accounts in ``folder``; its snapshot signed 3 of 5 (demo committee)."""
+    market, accounts = write_sample(folder, count, seed)
+    signatures, committee = folder / "market.signatures.json", folder / "committee.json"
+    demo_sign(market, TEST_SHAPE, signatures, time=SNAPSHOT_TIME)
+    write_committee(committee, demo_committee())
+    return Inputs(folder, market, accounts, signatures, committee)
+
+
 @pytest.fixture(scope="session")
 def sample_inputs(tmp_path_factory: pytest.TempPathFactory) -> Inputs:
-    folder = tmp_path_factory.mktemp("round-inputs")
-    market, accounts = write_sample(folder, ACCOUNTS)
-    return Inputs(folder, market, accounts)
+    return signed_sample(tmp_path_factory.mktemp("round-inputs"), ACCOUNTS)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from zksolvency.cli.main import cli
 from zksolvency.model.accounts import accounts_to_jsonl
 from zksolvency.round.sample import sample_accounts, sample_market, write_sample
 
-from .conftest import Proven
+from .conftest import Proven, signed_sample
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -21,18 +21,21 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 def test_round_prove_with_pad_to_hides_the_count_and_audits(tmp_path: Path) -> None:
-    market, accounts = write_sample(tmp_path, 5, seed=3)
+    inputs = signed_sample(tmp_path, 5, seed=3)
+    assert inputs.signatures is not None and inputs.committee is not None
     out = tmp_path / "bundle"
     code, stdout, stderr = _run(
-        "round", "prove", "--accounts", str(accounts), "--market", str(market), "--out", str(out),
-        "--size", "test", "--round-id", "3", "--pad-to", "16", "--workers", "2",
+        "round", "prove", "--accounts", str(inputs.accounts), "--market", str(inputs.market),
+        "--out", str(out), "--size", "test", "--round-id", "3", "--pad-to", "16", "--workers", "2",
+        "--signatures", str(inputs.signatures), "--committee", str(inputs.committee),
     )  # fmt: skip
     assert code == 0, stderr
     assert "5 in 4 batches, 4 slots" in stdout and "UNSAFE" in stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["accounts"] == {"count": 16, "padded": True}
-    code, stdout, _ = _run("audit", str(out))
-    assert code == 0 and "bundle VALID" in stdout
+    assert (out / manifest["oracle"]["signatures"]).read_bytes() == inputs.signatures.read_bytes()
+    code, stdout, _ = _run("audit", str(out), "--committee", str(inputs.committee))
+    assert code == 0 and "bundle VALID" in stdout and "PASS  committee quorum" in stdout
     index = json.loads((tmp_path / "bundle.inclusion" / "index.json").read_text())
     assert sorted(index) == [f"acct-{k:04d}" for k in range(5)]
 

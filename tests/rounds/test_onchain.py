@@ -1,8 +1,10 @@
 """A round's bundle on chain: ``round publish`` and ``audit --rpc-url`` against a real anvil.
 
 The session's proven test-size round (``conftest.proven``) is published to a registry
-deployed for its root key; each success has its failure twin (a round not on chain, a
-changed value on chain, a registry for another key, a replayed round id).
+deployed for its root key, holding the demo committee; its snapshot is registered first
+with the signatures the bundle carries. Each success has its failure twin (a snapshot
+or round not on chain, a changed value on chain, a registry for another key, a
+replayed round id, a bundle without signatures).
 """
 
 from __future__ import annotations
@@ -17,15 +19,24 @@ from click.testing import CliRunner
 from web3 import Web3
 
 from tests.rounds.conftest import ROUND_ID, Proven
-from zksolvency.chain import ContractRejected, ContractsArtifact, Deployment, build_artifact, read_round
+from zksolvency.chain import (
+    ChainError,
+    ContractRejected,
+    ContractsArtifact,
+    Deployment,
+    build_artifact,
+    read_round,
+    read_snapshot,
+)
 from zksolvency.chain.anvil import AnvilNode, start_anvil
 from zksolvency.chain.deploy import CircuitParameters, deploy_contracts, write_deployment
 from zksolvency.chain.keys import ANVIL_DEV_KEY, PRIVATE_KEY_ENV, load_account
 from zksolvency.chain.tx import connect
 from zksolvency.cli.main import cli
+from zksolvency.oracle.demo_committee import demo_committee
 from zksolvency.round.audit import audit_bundle
 from zksolvency.round.bundle import Bundle
-from zksolvency.round.onchain import bundle_round, onchain_checks, publish_bundle
+from zksolvency.round.onchain import bundle_round, ensure_snapshot_registered, onchain_checks, publish_bundle
 
 pytestmark = pytest.mark.snarkjs  # needs solc-js and anvil from the pinned toolchain
 
@@ -51,11 +62,19 @@ def root_artifact(proven: Proven) -> ContractsArtifact:
 @pytest.fixture
 def deployment(node: AnvilNode, w3: Web3, root_artifact: ContractsArtifact) -> Deployment:
     """A fresh registry for the bundle's root key (each test its own rounds)."""
-    d = deploy_contracts(w3, load_account(ANVIL_DEV_KEY), root_artifact, PARAMETERS)
+    d = deploy_contracts(w3, load_account(ANVIL_DEV_KEY), root_artifact, PARAMETERS, demo_committee())
     return replace(d, rpc_url=node.url)
 
 
+def _register_and_publish(bundle: Path, deployment: Deployment) -> None:
+    ensure_snapshot_registered(bundle, deployment, None, ANVIL_DEV_KEY)
+    publish_bundle(bundle, deployment, None, ANVIL_DEV_KEY)
+
+
 def test_published_bundle_passes_the_onchain_audit(proven: Proven, deployment: Deployment) -> None:
+    registered = ensure_snapshot_registered(proven.bundle, deployment, None, ANVIL_DEV_KEY)
+    assert registered is not None and len(registered.signers) == 3
+    assert ensure_snapshot_registered(proven.bundle, deployment, None, ANVIL_DEV_KEY) is None  # once
     published = publish_bundle(proven.bundle, deployment, None, ANVIL_DEV_KEY)
     assert published.round_id == ROUND_ID
     record = read_round(deployment, None, ROUND_ID)
@@ -63,16 +82,40 @@ def test_published_bundle_passes_the_onchain_audit(proven: Proven, deployment: D
     assert record is not None and record.global_root == values.global_root
     report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
     assert report.ok, [c.line() for c in report.failed()]
-    assert {"on-chain round", "on-chain verifier key"} <= {c.name for c in report.checks}
+    assert {"on-chain round", "on-chain verifier key", "on-chain snapshot"} <= {c.name for c in report.checks}
 
 
 def test_unpublished_round_fails_the_onchain_audit(proven: Proven, deployment: Deployment) -> None:
     report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
+    assert [c.name for c in report.failed()] == ["on-chain snapshot", "on-chain round"]
+    ensure_snapshot_registered(proven.bundle, deployment, None, ANVIL_DEV_KEY)
+    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
     assert [c.name for c in report.failed()] == ["on-chain round"]
 
 
+def test_a_round_is_refused_until_its_snapshot_is_registered(proven: Proven, deployment: Deployment) -> None:
+    with pytest.raises(ContractRejected) as refused:
+        publish_bundle(proven.bundle, deployment, None, ANVIL_DEV_KEY)
+    assert refused.value.error == "UnregisteredSnapshot"
+    assert read_round(deployment, None, ROUND_ID) is None
+    _register_and_publish(proven.bundle, deployment)  # twin
+    assert read_round(deployment, None, ROUND_ID) is not None
+
+
+def test_a_bundle_without_signatures_cannot_register_its_snapshot(
+    deployment: Deployment, bundle_copy: Path
+) -> None:
+    manifest_path = bundle_copy / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["oracle"]
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(ChainError, match="market register"):
+        ensure_snapshot_registered(bundle_copy, deployment, None, ANVIL_DEV_KEY)
+    assert read_snapshot(deployment, None, int(manifest["market"]["hash"])) is None
+
+
 def test_a_replayed_round_is_refused(proven: Proven, deployment: Deployment) -> None:
-    publish_bundle(proven.bundle, deployment, None, ANVIL_DEV_KEY)
+    _register_and_publish(proven.bundle, deployment)
     with pytest.raises(ContractRejected) as refused:
         publish_bundle(proven.bundle, deployment, None, ANVIL_DEV_KEY)
     assert refused.value.error == "RoundIdNotIncreasing"
@@ -86,6 +129,7 @@ def test_a_bundle_whose_total_was_changed_is_refused_on_chain(
     manifest = json.loads(manifest_path.read_text())
     manifest["totals_hash"] = str(int(manifest["totals_hash"]) + 1)
     manifest_path.write_text(json.dumps(manifest))
+    ensure_snapshot_registered(bundle_copy, deployment, None, ANVIL_DEV_KEY)
     with pytest.raises(ContractRejected) as refused:
         publish_bundle(bundle_copy, deployment, None, ANVIL_DEV_KEY)
     assert refused.value.error == "InvalidProof"
@@ -110,11 +154,28 @@ def test_round_publish_and_audit_commands(proven: Proven, deployment: Deployment
     args = ["round", "publish", str(proven.bundle), "--deployment", str(file), "--rpc-url", url]
     first = runner.invoke(cli, args, env=env)
     assert first.exit_code == 0, first.output
+    assert "snapshot:        registered in block" in first.output
     assert f"round {ROUND_ID} published" in first.output
     assert ANVIL_DEV_KEY not in first.output
     audited = runner.invoke(cli, ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", url])
     assert audited.exit_code == 0, audited.output
-    assert "PASS  on-chain round" in audited.output
+    assert "PASS  on-chain round" in audited.output and "PASS  on-chain snapshot" in audited.output
+    assert "PASS  committee quorum" in audited.output and "(the auditor's committee)" in audited.output
     again = runner.invoke(cli, args, env=env)
     assert again.exit_code == 1
+    assert "snapshot:        already registered" in again.output
     assert "RoundIdNotIncreasing" in again.output
+
+
+def test_audit_with_an_unreachable_chain_warns_and_fails_only_the_chain_checks(
+    proven: Proven, deployment: Deployment, tmp_path: Path
+) -> None:
+    file = tmp_path / "deployment.json"
+    write_deployment(file, replace(deployment, rpc_url=None))
+    args = ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", "http://127.0.0.1:9"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    assert "cannot read the registry's committee" in result.stderr
+    assert "PASS  committee quorum" in result.stdout and "(the bundle's committee)" in result.stdout
+    failed = {line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("FAIL")}
+    assert failed == {"FAIL  on-chain snapshot", "FAIL  on-chain round"}  # the key check reads no chain

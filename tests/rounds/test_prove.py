@@ -12,10 +12,10 @@ from zksolvency.model.accounts import accounts_to_jsonl
 from zksolvency.round import InsolventAccounts, Progress, audit_bundle, prove_round, verify_inclusion
 from zksolvency.round.inclusion import INDEX_FILE
 from zksolvency.round.prove import default_inclusion_dir
-from zksolvency.round.sample import sample_accounts, sample_market, write_sample
+from zksolvency.round.sample import sample_accounts, sample_market
 from zksolvency.round.workdir import ProofRecord, WorkDir, work_dir_for
 
-from .conftest import Inputs, options
+from .conftest import Inputs, options, signed_sample
 
 
 def _nothing_written(out: Path) -> None:
@@ -26,8 +26,8 @@ def _nothing_written(out: Path) -> None:
 
 
 def _inputs(folder: Path, count: int = 6) -> Inputs:
-    market, accounts = write_sample(folder, count, seed=11)
-    return Inputs(folder, market, accounts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return signed_sample(folder, count, seed=11)
 
 
 def test_an_insolvent_account_stops_the_round_with_nothing_written(tmp_path: Path) -> None:

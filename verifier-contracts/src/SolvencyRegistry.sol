@@ -3,15 +3,18 @@ pragma solidity >=0.8.24 <0.9.0;
 
 import {IGroth16Verifier1} from "./IGroth16Verifier.sol";
 import {PoseidonT5} from "./PoseidonT5.sol";
+import {SnapshotCommittee} from "./SnapshotCommittee.sol";
 
 /// @title SolvencyRegistry: the on-chain record of proven solvency rounds
 /// @notice A round is accepted only with a Groth16 proof, under the verifier fixed at deployment,
 ///         of the root circuit whose single public input is
 ///             P = Poseidon(globalRoot, totalsHash, marketHash, roundId)
-///         (circomlib's Poseidon with 4 inputs), recomputed here from the values submitted.
-///         Only the operator publishes, round ids strictly increase, every value is a field
-///         element (< R). What an accepted round means, and what it does not: docs/contracts.md.
-contract SolvencyRegistry {
+///         (circomlib's Poseidon with 4 inputs), recomputed here from the values submitted, and
+///         only for a market snapshot registered with k-of-n oracle committee signatures
+///         (SnapshotCommittee, hashed at this circuit's A, I, S). Only the operator publishes,
+///         round ids strictly increase, every value is a field element (< R). What an accepted
+///         round means, and what it does not: docs/contracts.md and docs/oracle.md.
+contract SolvencyRegistry is SnapshotCommittee {
     /// @notice One published round: the public values and where it was recorded.
     struct Round {
         uint256 roundId;
@@ -86,6 +89,7 @@ contract SolvencyRegistry {
 
     /// @param verifier_ The root circuit's verifier (its key hash must equal `verificationKeyHash_`).
     /// @param operator_ The only address that may publish rounds.
+    /// @param committee_ The oracle committee's members; `threshold_` of them must sign a snapshot.
     constructor(
         IGroth16Verifier1 verifier_,
         address operator_,
@@ -93,8 +97,10 @@ contract SolvencyRegistry {
         uint32 instruments_,
         uint32 scenarios_,
         uint32 batchSize_,
-        bytes32 verificationKeyHash_
-    ) {
+        bytes32 verificationKeyHash_,
+        address[] memory committee_,
+        uint256 threshold_
+    ) SnapshotCommittee(committee_, threshold_) {
         if (address(verifier_) == address(0)) revert ZeroAddress("verifier");
         if (operator_ == address(0)) revert ZeroAddress("operator");
         bytes32 actual = verifier_.VERIFICATION_KEY_HASH();
@@ -108,7 +114,12 @@ contract SolvencyRegistry {
         verificationKeyHash = verificationKeyHash_;
     }
 
-    /// @notice Record a round after checking its root proof.
+    /// @notice Snapshots are hashed at this registry's circuit shape.
+    function _snapshotShape() internal view override returns (uint32, uint32, uint32) {
+        return (assets, instruments, scenarios);
+    }
+
+    /// @notice Record a round after checking that its snapshot is registered and its root proof.
     /// @param proof (A.x, A.y, B.x.c1, B.x.c0, B.y.c1, B.y.c0, C.x, C.y): EIP-197 order.
     function publishRound(
         uint256 globalRoot,
@@ -124,6 +135,7 @@ contract SolvencyRegistry {
         if (roundId >= SCALAR_FIELD) revert NotAFieldElement("roundId", roundId);
         uint256 latestPlusOne = _latestPlusOne;
         if (latestPlusOne != 0 && roundId < latestPlusOne) revert RoundIdNotIncreasing(roundId, latestPlusOne - 1);
+        _requireRegisteredSnapshot(marketHash);
 
         uint256 publicInput = PoseidonT5.hash(globalRoot, totalsHash, marketHash, roundId);
         bool ok = verifier.verifyProof(

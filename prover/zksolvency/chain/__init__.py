@@ -5,6 +5,13 @@ from zksolvency.chain.artifact import ContractsArtifact, build_artifact, read_ar
 from zksolvency.chain.deploy import CircuitParameters, Deployment, deploy_contracts, read_deployment
 from zksolvency.chain.errors import ChainError, ContractRejected
 from zksolvency.chain.registry import PublishedRound, RoundRecord, publish_round, read_round
+from zksolvency.chain.snapshots import (
+    RegisteredSnapshot,
+    SnapshotRecord,
+    read_committee,
+    read_snapshot,
+    register_snapshot,
+)
 from zksolvency.chain.verifier_render import render_verifier, verification_key_hash
 
 __all__ = [
@@ -15,13 +22,18 @@ __all__ = [
     "ContractsArtifact",
     "Deployment",
     "PublishedRound",
+    "RegisteredSnapshot",
     "RoundRecord",
+    "SnapshotRecord",
     "build_artifact",
     "deploy_contracts",
     "publish_round",
     "read_artifact",
+    "read_committee",
     "read_deployment",
     "read_round",
+    "read_snapshot",
+    "register_snapshot",
     "render_sources",
     "render_verifier",
     "start_anvil",

@@ -177,12 +177,22 @@ def is_anvil_process(pid: int) -> bool:
     return Path(os.fsdecode(argv0)).name == "anvil"
 
 
-def stop_anvil(pid: int) -> bool:
-    """Send SIGTERM to ``pid`` if it is an anvil process; ``False`` when there was none to stop."""
+def stop_anvil(pid: int, grace: float = 5.0) -> bool:
+    """Stop ``pid`` if it is an anvil process and wait until it is gone; ``False`` when there was none.
+
+    SIGTERM first; SIGKILL if it is still running after ``grace`` seconds. Returning only
+    once the process has exited means a second stop right after reports "already stopped".
+    """
     if not is_anvil_process(pid):
         return False
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+        try:
+            os.kill(pid, sig)
+        except ProcessLookupError:
+            return True
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if not is_anvil_process(pid):
+                return True
+            time.sleep(0.02)
     return True

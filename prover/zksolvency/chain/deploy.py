@@ -2,8 +2,9 @@
 
 ``deployment.json`` (written atomically) holds everything a later command or an
 auditor needs: chain id, addresses, blocks and transaction hashes, deployer and
-operator, the compiler and settings, the verification key hash, the Poseidon
-parameters hash, the circuit parameters, and the ABIs of both contracts. For a
+operator, the oracle committee (members and threshold), the compiler and settings,
+the verification key hash, the Poseidon parameters hash, the circuit parameters, and
+the ABIs of both contracts. For a
 chain started by ``deploy --chain local`` it also records the RPC URL and the
 anvil process (pid, log); a remote RPC URL is *not* recorded (such URLs often
 embed an access token), so later commands take ``--rpc-url`` again.
@@ -24,9 +25,12 @@ from zksolvency.chain.artifact import REGISTRY, VERIFIER, ContractsArtifact
 from zksolvency.chain.errors import ChainError
 from zksolvency.chain.sources import GENERATOR, GENERATOR_VERSION
 from zksolvency.chain.tx import Mined, transact
+from zksolvency.errors import FormatError
+from zksolvency.oracle.committee import Committee
 from zksolvency.util.atomic import atomic_write_text
 
-FORMAT = "zksolvency-deployment/1"
+#: Version 2: the registry holds an oracle committee (its constructor and ABI changed).
+FORMAT = "zksolvency-deployment/2"
 #: Contract creation runs no pairing, so its estimate is sound; this margin covers state drift.
 DEPLOY_GAS_MARGIN = 1.25
 #: The registry stores each size as uint32.
@@ -84,6 +88,7 @@ class Deployment:
     n_public: int
     poseidon_parameters_hash: str
     circuit: CircuitParameters
+    committee: Committee
     rpc_url: str | None = None
     local_node: LocalNode | None = None
     generator_version: str = GENERATOR_VERSION
@@ -114,11 +119,18 @@ def deploy_contracts(
     account: LocalAccount,
     artifact: ContractsArtifact,
     circuit: CircuitParameters,
+    committee: Committee,
     operator: str | None = None,
 ) -> Deployment:
-    """Deploy ``Groth16Verifier`` then ``SolvencyRegistry`` (operator: ``operator`` or the deployer)."""
+    """Deploy ``Groth16Verifier`` then ``SolvencyRegistry`` (operator: ``operator`` or the deployer)
+    holding the oracle ``committee``, which must be for this chain."""
     if artifact.n_public != 1:
         raise ChainError(f"the registry needs a key with one public input; this one has {artifact.n_public}")
+    chain_id = int(w3.eth.chain_id)
+    if committee.chain_id != chain_id:
+        raise ChainError(
+            f"the committee signs for chain {committee.chain_id}; the node is on chain {chain_id}"
+        )
     operator_address = Web3.to_checksum_address(operator) if operator else account.address
     _, verifier = _deploy_one(w3, account, artifact, VERIFIER, [])
     _, registry = _deploy_one(
@@ -134,10 +146,12 @@ def deploy_contracts(
             circuit.scenarios,
             circuit.batch_size,
             bytes.fromhex(artifact.verification_key_hash[2:]),
+            list(committee.members),
+            committee.threshold,
         ],
     )
     return Deployment(
-        chain_id=int(w3.eth.chain_id),
+        chain_id=chain_id,
         deployer=account.address,
         operator=operator_address,
         verifier=verifier,
@@ -148,6 +162,7 @@ def deploy_contracts(
         n_public=artifact.n_public,
         poseidon_parameters_hash=artifact.poseidon_parameters_hash,
         circuit=circuit,
+        committee=committee,
     )
 
 
@@ -165,7 +180,8 @@ def deployment_to_json(d: Deployment) -> dict[str, Any]:
     return {
         "about": (
             f"Written by {GENERATOR} {d.generator_version} (zksolvency contracts deploy): the verifier "
-            f"for key {d.verification_key_hash} and the SolvencyRegistry using it, on chain {d.chain_id}."
+            f"for key {d.verification_key_hash} and the SolvencyRegistry using it, on chain {d.chain_id}, "
+            f"with a {d.committee.threshold}-of-{len(d.committee.members)} oracle committee."
         ),
         "format": FORMAT,
         "generator": {"name": GENERATOR, "version": d.generator_version},
@@ -176,6 +192,7 @@ def deployment_to_json(d: Deployment) -> dict[str, Any]:
         },
         "deployer": d.deployer,
         "operator": d.operator,
+        "committee": {"members": list(d.committee.members), "threshold": d.committee.threshold},
         "block": d.registry.block,
         "contracts": {VERIFIER: _contract_json(d.verifier), REGISTRY: _contract_json(d.registry)},
         "compiler": {"name": "solc-js", "version": d.compiler_version, "settings": d.settings},
@@ -218,11 +235,14 @@ def deployment_from_json(obj: Any, what: str = "deployment.json") -> Deployment:
             n_public=int(obj["verification_key"]["nPublic"]),
             poseidon_parameters_hash=str(obj["poseidon"]["parameters_sha256"]),
             circuit=CircuitParameters(**obj["circuit"]),
+            committee=Committee(
+                int(chain["chain_id"]), int(obj["committee"]["threshold"]), tuple(obj["committee"]["members"])
+            ),
             rpc_url=chain.get("rpc_url"),
             local_node=LocalNode(int(node["pid"]), node.get("log")) if node else None,
             generator_version=str(obj["generator"]["version"]),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, FormatError) as exc:
         raise ChainError(f"{what}: not a zksolvency deployment ({type(exc).__name__}: {exc})") from None
 
 

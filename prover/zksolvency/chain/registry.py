@@ -13,7 +13,8 @@ never a command-line argument). ``proof`` is the root circuit's proof, a
 ``proof.json``. A round the registry refuses raises
 :class:`~zksolvency.chain.errors.ContractRejected` whose ``error`` names the
 registry's custom error (``NotOperator``, ``NotAFieldElement``,
-``RoundIdNotIncreasing``, ``InvalidProof``), before any gas is spent.
+``RoundIdNotIncreasing``, ``UnregisteredSnapshot``, ``InvalidProof``), before any gas is
+spent. The round's snapshot must be registered first (:mod:`zksolvency.chain.snapshots`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
+from zksolvency.chain.artifact import REGISTRY as REGISTRY_NAME
 from zksolvency.chain.calldata import proof_words
 from zksolvency.chain.deploy import Deployment, read_deployment
 from zksolvency.chain.errors import ChainError, ContractRejected
@@ -67,7 +69,8 @@ def round_public_input(global_root: int, totals_hash: int, market_hash: int, rou
     return poseidon([global_root, totals_hash, market_hash, round_id])
 
 
-def _deployment(deployment: Deployment | str | os.PathLike[str]) -> Deployment:
+def deployment_of(deployment: Deployment | str | os.PathLike[str]) -> Deployment:
+    """``deployment`` itself, or the deployment read from that ``deployment.json``."""
     return deployment if isinstance(deployment, Deployment) else read_deployment(deployment)
 
 
@@ -110,7 +113,7 @@ def publish_round(
     gas: int = PUBLISH_GAS_LIMIT,
 ) -> PublishedRound:
     """Send ``publishRound`` from the account of ``key``; the registry checks everything again."""
-    d = _deployment(deployment)
+    d = deployment_of(deployment)
     values = [
         _field(n, v)
         for n, v in (
@@ -125,7 +128,7 @@ def publish_round(
     tx = registry.functions.publishRound(*values, proof_words(proof)).build_transaction(
         {"from": account.address, "gas": gas}
     )
-    mined = transact(w3, account, tx, "SolvencyRegistry", [d.registry.abi, d.verifier.abi])
+    mined = transact(w3, account, tx, REGISTRY_NAME, [d.registry.abi, d.verifier.abi])
     public_input = round_public_input(*values)  # the dry run passed, so every value is below r
     return PublishedRound(round_id, public_input, mined.tx_hash, mined.block_number, mined.gas_used)
 
@@ -141,13 +144,13 @@ def read_round(
     deployment: Deployment | str | os.PathLike[str], rpc_url: str | None, round_id: int | None = None
 ) -> RoundRecord | None:
     """The round ``round_id`` (the latest when ``None``), or ``None`` when there is no such round."""
-    d = _deployment(deployment)
+    d = deployment_of(deployment)
     _, registry = registry_contract(d, rpc_url)
     call = registry.functions.latestRound() if round_id is None else registry.functions.getRound(round_id)
     try:
         return _record(call.call())
     except ContractLogicError as exc:
-        err = decode_revert(exc, "SolvencyRegistry", [d.registry.abi])
+        err = decode_revert(exc, REGISTRY_NAME, [d.registry.abi])
         if isinstance(err, ContractRejected) and err.error in ("NoRounds", "UnknownRound"):
             return None
         raise err from None

@@ -18,6 +18,7 @@ from typing import Any, cast
 from eth_abi.abi import decode as abi_decode
 from eth_account.signers.local import LocalAccount
 from eth_utils.abi import collapse_if_tuple
+from eth_utils.address import to_checksum_address
 from eth_utils.crypto import keccak
 from hexbytes import HexBytes
 from web3 import Web3
@@ -86,7 +87,11 @@ def decode_revert(
         if known is not None:
             name, types = known
             try:
-                args = list(abi_decode(types, data[4:]))
+                decoded = abi_decode(types, data[4:])
+                args = [
+                    to_checksum_address(a) if t == "address" else a
+                    for t, a in zip(types, decoded, strict=True)
+                ]
             except Exception:  # malformed revert data: report the name alone
                 args = []
             return ContractRejected(contract, name, args)

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import click
 
+from zksolvency.chain.errors import ChainError
+from zksolvency.chain.snapshots import read_committee as chain_committee
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
 from zksolvency.groth16.kernels import BACKENDS
+from zksolvency.oracle.committee import read_committee
 from zksolvency.round.audit import audit_bundle
 from zksolvency.round.onchain import onchain_checks
 
@@ -39,6 +42,13 @@ from zksolvency.round.onchain import onchain_checks
     help="Also require every net position and the cost total to be zero (every contract has two "
     "sides: for a venue whose own accounts are in the round).",
 )
+@click.option(
+    "--committee",
+    "committee_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The oracle committee (committee.json) to count signatures against "
+    "(default: the registry's with --rpc-url/--deployment, else the bundle's own, with a warning).",
+)
 @handle_errors
 def audit(
     bundle: Path,
@@ -47,6 +57,7 @@ def audit(
     rpc_url: str | None,
     deployment_file: Path | None,
     zero_sum: bool,
+    committee_file: Path | None,
 ) -> None:
     """Verify every proof of a round's BUNDLE and recompute every public value.
 
@@ -63,19 +74,32 @@ def audit(
     (unrealised profit the venue owes them), which invented accounts cannot hide
     (docs/auditor.md, "Threat model").
 
-    With --rpc-url and/or --deployment, two more checks: the registry's verifier was
-    rendered from the bundle's root key, and the registry holds this round id with the
+    Then the oracle: the committee's signatures the bundle carries are over this
+    snapshot (its SHA-256, market hash, A, I, S and time), and k distinct members
+    signed (the registry's rule). The committee is --committee's, else the registry's
+    (with --rpc-url/--deployment), else the bundle's own, which is only the
+    operator's word (a warning says so). A bundle without signatures fails.
+
+    With --rpc-url and/or --deployment, three more checks: the registry's verifier was
+    rendered from the bundle's root key, the registry holds the bundle's snapshot
+    (registered with the committee's signatures), and it holds this round id with the
     bundle's global root, totals hash and market hash.
 
     \b
     Exit status: 0 every check passed, 1 some check failed, 2 not a bundle.
     """
     onchain = None
+    committee = read_committee(committee_file) if committee_file is not None else None
     if rpc_url is not None or deployment_file is not None:
         if deployment_file is None:
             fail("--rpc-url needs --deployment (the deployment.json naming the registry)")
         onchain = onchain_checks(deployment_file, rpc_url)
-    report = audit_bundle(bundle, backend, onchain=onchain, zero_sum=zero_sum)
+        if committee is None:
+            try:
+                committee = chain_committee(deployment_file, rpc_url)
+            except ChainError as exc:  # the on-chain checks will fail and say why
+                warn(f"cannot read the registry's committee ({exc}); counting against the bundle's")
+    report = audit_bundle(bundle, backend, onchain=onchain, zero_sum=zero_sum, committee=committee)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=1))
     else:

@@ -27,6 +27,7 @@ from zksolvency.chain.artifact import (
 )
 from zksolvency.chain.deploy import (
     CircuitParameters,
+    Deployment,
     LocalNode,
     deploy_contracts,
     read_deployment,
@@ -37,6 +38,7 @@ from zksolvency.chain.registry import read_round
 from zksolvency.chain.tx import connect
 from zksolvency.circuit.formats.snarkjs_json import read_vkey
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.oracle.committee import read_committee
 
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 _size = click.IntRange(1, 2**32 - 1)
@@ -126,6 +128,12 @@ def signing_key(started_local: bool) -> str:
     return value
 
 
+def deployment_and_key(deployment_file: Path, rpc_url: str | None) -> tuple[Deployment, str]:
+    """The deployment and the key that sends its transactions (:func:`signing_key`)."""
+    deployment = read_deployment(deployment_file)
+    return deployment, signing_key(started_local=deployment.local_node is not None and rpc_url is None)
+
+
 @contracts.command("deploy")
 @click.option("--vkey", type=_existing, help="Verification key (snarkjs JSON): render and compile first.")
 @click.option("--artifact", type=_existing, help="A contracts.json from `contracts render`.")
@@ -142,6 +150,14 @@ def signing_key(started_local: bool) -> str:
 )
 @rpc_option
 @click.option("--operator", help="Address allowed to publish rounds (default: the deployer).")
+@click.option(
+    "--committee",
+    "committee_file",
+    type=_existing,
+    required=True,
+    help="The oracle committee (committee.json: chain_id, threshold k, member addresses): a snapshot "
+    "is registered, and a round naming it accepted, only with k of their signatures.",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -160,9 +176,14 @@ def deploy_cmd(
     chain: str,
     rpc_url: str | None,
     operator: str | None,
+    committee_file: Path,
     out: Path,
 ) -> None:
     """Deploy Groth16Verifier and SolvencyRegistry; write --out (deployment.json).
+
+    The registry holds the oracle committee of --committee for good: rounds name a
+    market snapshot that k of its members signed (`zksolvency market sign`,
+    docs/oracle.md); the committee's chain_id must be the node's.
 
     With --rpc-url, deploys to that node. Without it (--chain local), starts
     anvil on 127.0.0.1 and a free port in the background; the node keeps
@@ -173,6 +194,7 @@ def deploy_cmd(
     """
     compiled = _artifact(vkey, artifact)
     circuit = CircuitParameters(assets, instruments, scenarios, batch_size)
+    committee = read_committee(committee_file)
     node: anvil.AnvilNode | None = None
     if rpc_url is None:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +204,7 @@ def deploy_cmd(
     try:
         account = load_account(signing_key(started_local=node is not None))
         w3 = connect(rpc_url)
-        deployment = deploy_contracts(w3, account, compiled, circuit, operator)
+        deployment = deploy_contracts(w3, account, compiled, circuit, committee, operator)
         if node is not None:
             log = str(node.log) if node.log is not None else None
             deployment = replace(deployment, rpc_url=node.url, local_node=LocalNode(node.pid, log))
@@ -193,7 +215,10 @@ def deploy_cmd(
         raise
     click.echo(f"{VERIFIER}: {deployment.verifier.address} (gas {deployment.verifier.gas_used})")
     click.echo(f"{REGISTRY}: {deployment.registry.address} (gas {deployment.registry.gas_used})")
-    click.echo(f"chain {deployment.chain_id}, operator {deployment.operator}; wrote {out}")
+    k, n = committee.threshold, len(committee.members)
+    click.echo(
+        f"chain {deployment.chain_id}, operator {deployment.operator}, {k}-of-{n} committee; wrote {out}"
+    )
     if node is not None:
         click.echo(f"anvil keeps running; stop it with `zksolvency contracts stop --deployment {out}`")
 

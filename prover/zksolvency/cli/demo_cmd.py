@@ -1,4 +1,4 @@
-"""``zksolvency demo``: a whole round of the bundled example, audited, with one inclusion check."""
+"""``zksolvency demo``: a whole round of the bundled example, from price sources to a local chain."""
 
 from __future__ import annotations
 
@@ -29,20 +29,31 @@ from zksolvency.pipeline.demo import run_round_demo
 )
 @handle_errors
 def demo(out_dir: Path, ptau_path: Path | None) -> None:
-    """Prove a round of the bundled example, audit it, and check one inclusion proof.
+    """Build, sign, prove, audit and publish a round of the bundled example.
 
-    Proves examples/accounts-solvent.jsonl (293 accounts) against
-    examples/market.json at the reference size (A=4, I=16, S=16, batches of 16)
-    with the native prover; without it, a smaller generated venue at the test
-    size (said on stderr). Circuits, the UNSAFE dev ptau and the keys are cached,
-    so a second run only proves.
+    Builds the market snapshot from the three price sources in examples/sources
+    (median of fresh, in-band quotes), signs it with 3 of the 5 DEMO oracle
+    committee members, whose keys are PUBLIC (UNSAFE: anyone can sign as them),
+    proves examples/accounts-solvent.jsonl (293 accounts) against it at the
+    reference size (A=4, I=16, S=16, batches of 16) with the native prover (without
+    it, a smaller generated venue at the test size, said on stderr), audits the
+    bundle, checks one inclusion proof, then starts a local anvil, deploys the
+    contracts, registers the snapshot, publishes the round and checks the chain's
+    record; anvil is stopped at the end. Circuits, the UNSAFE dev ptau and the keys
+    are cached, so a second run only proves.
     """
     result = run_round_demo(
         out_dir, ptau_path=ptau_path, say=lambda m: click.echo(m, err=True), progress=ProgressBar()
     )
-    rnd = result.round
+    rnd, chain = result.round, result.chain
     if rnd.unsafe_setup:
         warn("the setup used an UNSAFE single-party dev ptau; pass --ptau for a ceremony file")
+    warn("the snapshot is signed by the DEMO committee, whose keys are PUBLIC (UNSAFE): it attests nothing")
+    market = result.market
+    click.echo(
+        f"snapshot:        {market.market} from {market.sources} price sources, "
+        f"signed by {market.signers} of 5 DEMO committee members"
+    )
     click.echo(f"bundle:          {rnd.bundle}")
     click.echo(f"accounts:        {rnd.accounts} in {rnd.batches} batches ({rnd.slots} slots)")
     click.echo(f"global root:     {rnd.global_root}")
@@ -52,6 +63,16 @@ def demo(out_dir: Path, ptau_path: Path | None) -> None:
     for check in failed + result.inclusion.failed():
         click.echo(check.line())
     click.echo(f"inclusion:       {result.account_id!r} {'VERIFIED' if result.inclusion.ok else 'FAILED'}")
+    registered = "already registered"
+    if chain.registered is not None:
+        registered = f"registered ({chain.registered.gas_used:,} gas)"
+    published = f"round {chain.published.round_id} published ({chain.published.gas_used:,} gas)"
+    click.echo(f"chain:           anvil (chain {chain.chain_id}), registry {chain.registry}")
+    click.echo(f"                 snapshot {registered}, {published}; anvil stopped")
+    failed_onchain = chain.audit.failed()
+    click.echo(f"on-chain audit:  {len(chain.audit.checks)} checks, {len(failed_onchain)} failed")
+    for check in failed_onchain:
+        click.echo(check.line())
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in rnd.timings.items())
     click.echo(f"timings:         {timing}")
     if not result.ok:

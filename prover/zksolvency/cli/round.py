@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
-from zksolvency.chain import ContractRejected, read_deployment
+from zksolvency.chain import ContractRejected
 from zksolvency.cli.common import EXIT_NEGATIVE, accounts_format_option, fail, handle_errors, warn
-from zksolvency.cli.contracts import deployment_option, rpc_option, signing_key
+from zksolvency.cli.contracts import deployment_and_key, deployment_option, rpc_option
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
-from zksolvency.round.onchain import publish_bundle
+from zksolvency.round.onchain import ensure_snapshot_registered, publish_bundle
 from zksolvency.round.plan import InsolventAccounts
 from zksolvency.round.prove import Progress, RoundOptions, prove_round
 from zksolvency.round.workdir import ProofRecord
@@ -106,6 +106,20 @@ def round_group() -> None:
     default=None,
     help="A prepared ceremony .ptau for the setup (default: an UNSAFE dev ptau, cached).",
 )
+@click.option(
+    "--signatures",
+    "signatures_path",
+    type=_FILE,
+    default=None,
+    help="The oracle committee's signatures over --market (`market sign`); carried into the bundle.",
+)
+@click.option(
+    "--committee",
+    "committee_path",
+    type=_FILE,
+    default=None,
+    help="The committee (committee.json) whose quorum the signatures must meet; carried into the bundle.",
+)
 @handle_errors
 def prove_cmd(
     accounts_path: Path,
@@ -120,6 +134,8 @@ def prove_cmd(
     pad_to: int | None,
     inclusion_dir: Path | None,
     ptau: Path | None,
+    signatures_path: Path | None,
+    committee_path: Path | None,
 ) -> None:
     """Prove that every account is solvent and write the round's bundle.
 
@@ -128,6 +144,11 @@ def prove_cmd(
     on all cores and the top of the tree with the root circuit, then writes OUT
     (public: proofs, keys, snapshot, totals, global root) and the private
     inclusion files (one per account, for its holder).
+
+    With --signatures and --committee, the committee's signatures over the snapshot
+    are checked first (over these bytes, at this circuit's A, I, S, meeting the
+    threshold) and carried into the bundle, where `audit` checks them and from which
+    `round publish` registers the snapshot on chain (docs/oracle.md).
 
     An interrupted run resumes where it stopped: proven batches are kept in a
     private work folder beside OUT (.OUT.work) until the bundle is written.
@@ -138,7 +159,8 @@ def prove_cmd(
     \b
     Example:
       zksolvency round prove --accounts examples/accounts-solvent.jsonl \\
-          --market examples/market.json --out round-1 --round-id 1
+          --market examples/market.json --out round-1 --round-id 1 \\
+          --signatures examples/market.signatures.json --committee examples/committee-demo.json
     """
     options = RoundOptions(
         accounts=accounts_path,
@@ -153,6 +175,8 @@ def prove_cmd(
         pad_to=pad_to,
         inclusion_dir=inclusion_dir,
         ptau=ptau,
+        signatures=signatures_path,
+        committee=committee_path,
     )
     try:
         result = prove_round(options, say=lambda m: click.echo(m, err=True), progress=ProgressBar())
@@ -191,10 +215,13 @@ def prove_cmd(
 def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> None:
     """Publish the round of BUNDLE to the registry of a deployment.
 
-    Sends the bundle's global root, totals hash, market hash and round id with its
-    root proof to SolvencyRegistry.publishRound. The registry recomputes the public
-    value with Poseidon(4), verifies the proof and accepts only its operator and a
-    round id above the last. Run `zksolvency audit BUNDLE` first.
+    First registers the bundle's market snapshot with the committee signatures the
+    bundle carries (SolvencyRegistry.registerSnapshot), unless the registry holds it
+    already. Then sends the bundle's global root, totals hash, market hash and round
+    id with its root proof to SolvencyRegistry.publishRound. The registry accepts
+    only a registered snapshot, recomputes the public value with Poseidon(4),
+    verifies the proof and accepts only its operator and a round id above the last.
+    Run `zksolvency audit BUNDLE` first.
 
     The key comes from $ZKSOLVENCY_PRIVATE_KEY or a hidden prompt, never from an
     argument (on a local chain that `contracts deploy` started: anvil's public dev key).
@@ -202,8 +229,17 @@ def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> Non
     \b
     Exit status: 0 published, 1 refused by the registry, 2 bad input or no chain.
     """
-    deployment = read_deployment(deployment_file)
-    key = signing_key(started_local=deployment.local_node is not None and rpc_url is None)
+    deployment, key = deployment_and_key(deployment_file, rpc_url)
+    try:
+        registered = ensure_snapshot_registered(bundle, deployment, rpc_url, key)
+    except ContractRejected as exc:
+        fail(f"the registry refused the bundle's snapshot: {exc}", EXIT_NEGATIVE)
+    if registered is None:
+        click.echo("snapshot:        already registered")
+    else:
+        click.echo(
+            f"snapshot:        registered in block {registered.block_number} ({registered.gas_used:,} gas)"
+        )
     try:
         published = publish_bundle(bundle, deployment, rpc_url, key)
     except ContractRejected as exc:

@@ -13,6 +13,14 @@ A description is TOML (read with ``tomllib``) or JSON with the same shape::
     [underlyings]               # spot prices, quote currency per whole unit
     BTC = 60000.0
 
+    # ... or, instead of [underlyings] and every option's vol, prices from several sources
+    # (``zksolvency market build DESC --source FILE ...``, docs/oracle.md):
+    # [oracle]
+    # underlyings = ["BTC"]     # spots: the median of the sources' fresh, in-band quotes
+    # max_age_seconds = 300     # older quotes (than the snapshot time) are dropped
+    # max_deviation_bps = 100   # quotes further than this from the median are dropped
+    # quorum = 2                # fewer sources left for a price is an error naming it
+
     [assets.BTC]                # collateral
     decimals = 8                # one asset minor unit = 10**-8 BTC (a satoshi)
     underlying = "BTC"          # priced at the underlying's spot; or `price = 1.0` (fixed)
@@ -22,7 +30,8 @@ A description is TOML (read with ``tomllib``) or JSON with the same shape::
     type = "perpetual"          # or "call" / "put" (European)
     underlying = "BTC"
     contract_size = 0.01        # units of the underlying per contract (default 1)
-    # for options: strike = 65000.0, expiry_days = 30, vol = 0.55 (annualised implied volatility)
+    # for options: strike = 65000.0, expiry_days = 30, vol = 0.55 (annualised implied volatility;
+    # with [oracle], vol is left out: the sources' median)
     # band_bps = 500            # optional, copied to the snapshot
 
     [scenarios]                 # S = len(price_moves) * len(vol_moves)
@@ -42,7 +51,7 @@ import hashlib
 import math
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -109,7 +118,27 @@ class Grid:
 
 
 @dataclass(frozen=True, slots=True)
+class OracleSpec:
+    """The ``[oracle]`` table: spots and option vols come from price sources (docs/oracle.md).
+
+    ``underlyings`` are the names whose spot is the sources' median; quotes older than
+    ``max_age_seconds`` before the snapshot time, or further than ``max_deviation_bps``
+    from the median of the fresh quotes, are dropped; fewer than ``quorum`` sources left
+    for a price is an error.
+    """
+
+    underlyings: tuple[str, ...]
+    max_age_seconds: int
+    max_deviation_bps: int
+    quorum: int
+
+
+@dataclass(frozen=True, slots=True)
 class Description:
+    """A parsed description. With ``oracle`` set, ``underlyings`` is empty and every option's
+    ``vol`` is ``None`` until :func:`zksolvency.oracle.prices.resolve_prices` fills them
+    from the sources (and clears ``oracle``)."""
+
     source: str
     sha256: str
     quote_name: str
@@ -121,15 +150,22 @@ class Description:
     instruments: tuple[InstrumentSpec, ...]
     scenarios: Grid
     initial_scenarios: Grid | None
+    oracle: OracleSpec | None = None
 
 
-_TOP = frozenset({"quote", "model", "underlyings", "assets", "instruments", "scenarios", "initial_scenarios"})
+_TOP = frozenset(
+    {"quote", "model", "underlyings", "oracle", "assets", "instruments", "scenarios", "initial_scenarios"}
+)
 _QUOTE = frozenset({"name", "decimals"})
 _MODEL = frozenset({"rate", "horizon_days"})
 _ASSET = frozenset({"decimals", "weight", "underlying", "price"})
 _INSTRUMENT = frozenset({"type", "underlying", "contract_size", "strike", "expiry_days", "vol", "band_bps"})
 _OPTION_ONLY = ("strike", "expiry_days", "vol")
 _GRID = frozenset({"price_moves", "vol_moves"})
+_ORACLE = ("underlyings", "max_age_seconds", "max_deviation_bps", "quorum")
+#: Upper bounds of the [oracle] integers: a week of age, 100% deviation, 1000 sources.
+_MAX_AGE_SECONDS = 7 * 24 * 3600
+_MAX_QUORUM = 1000
 
 
 class _Checker:
@@ -187,7 +223,27 @@ class _Checker:
             lists.append(tuple(self.number(item, (*path, key, n), low=-1.0) for n, item in enumerate(items)))
         return Grid(lists[0], lists[1])
 
-    def asset(self, name: str, value: object, underlyings: Mapping[str, Number]) -> AssetSpec:
+    def oracle(self, value: object) -> OracleSpec:
+        path: JsonPath = ("oracle",)
+        table = self.table(value, path, frozenset(_ORACLE), _ORACLE)
+        names = table["underlyings"]
+        if not isinstance(names, list) or not names:
+            raise self.error((*path, "underlyings"), f"expected a non-empty list of names, got {show(names)}")
+        underlyings = tuple(self.name(n, (*path, "underlyings", k)) for k, n in enumerate(names))
+        if len(set(underlyings)) != len(underlyings):
+            raise self.error((*path, "underlyings"), "lists a name twice")
+        return OracleSpec(
+            underlyings=underlyings,
+            max_age_seconds=self.integer(
+                table["max_age_seconds"], (*path, "max_age_seconds"), 1, _MAX_AGE_SECONDS
+            ),
+            max_deviation_bps=self.integer(
+                table["max_deviation_bps"], (*path, "max_deviation_bps"), 1, WEIGHT_SCALE
+            ),
+            quorum=self.integer(table["quorum"], (*path, "quorum"), 1, _MAX_QUORUM),
+        )
+
+    def asset(self, name: str, value: object, underlyings: Collection[str]) -> AssetSpec:
         path: JsonPath = ("assets", name)
         spec = self.table(value, path, _ASSET, ("decimals", "weight"))
         decimals = self.integer(spec["decimals"], (*path, "decimals"), 0, 30)
@@ -203,7 +259,9 @@ class _Checker:
             name, decimals, weight, None, self.number(spec["price"], (*path, "price"), 0.0, False)
         )
 
-    def instrument(self, name: str, value: object, underlyings: Mapping[str, Number]) -> InstrumentSpec:
+    def instrument(
+        self, name: str, value: object, underlyings: Collection[str], oracle: bool
+    ) -> InstrumentSpec:
         path: JsonPath = ("instruments", name)
         spec = self.table(value, path, _INSTRUMENT, ("type", "underlying"))
         kind = spec["type"]
@@ -221,6 +279,9 @@ class _Checker:
             if kind == "perpetual":
                 if key in spec:
                     raise self.error((*path, key), "only options have this key")
+            elif key == "vol" and oracle:
+                if key in spec:
+                    raise self.error((*path, key), "with an [oracle] table the vol is the sources' median")
             elif key not in spec:
                 raise self.error(path, f"missing key {key!r} (an option needs strike, expiry_days and vol)")
             else:
@@ -229,7 +290,7 @@ class _Checker:
         return InstrumentSpec(name, kind, underlying, size, strike, expiry, vol, band)
 
     def description(self, document: object, sha256: str) -> Description:
-        top = self.table(document, (), _TOP, ("quote", "underlyings", "assets", "instruments", "scenarios"))
+        top = self.table(document, (), _TOP, ("quote", "assets", "instruments", "scenarios"))
         quote = self.table(top["quote"], ("quote",), _QUOTE, ("decimals",))
         quote_name = quote.get("name", "USD")
         if not isinstance(quote_name, str):
@@ -238,17 +299,23 @@ class _Checker:
         model = self.table(top.get("model", {}), ("model",), _MODEL)
         rate = self.number(model.get("rate", 0), ("model", "rate"))
         horizon = self.number(model.get("horizon_days", 0), ("model", "horizon_days"), 0.0, False)
-        raw_underlyings = self.table(top["underlyings"], ("underlyings",), None)
-        underlyings = {
-            self.name(n, ("underlyings", n)): self.number(v, ("underlyings", n), 0.0)
-            for n, v in raw_underlyings.items()
-        }
+        oracle = self.oracle(top["oracle"]) if "oracle" in top else None
+        if oracle is not None and "underlyings" in top:
+            raise self.error(("underlyings",), "give spots here or through [oracle] sources, not both")
+        if oracle is None and "underlyings" not in top:
+            raise self.error((), "missing key 'underlyings' (or an [oracle] table: prices from sources)")
+        underlyings: dict[str, Number] = {}
+        if oracle is None:
+            for n, v in self.table(top["underlyings"], ("underlyings",), None).items():
+                underlyings[self.name(n, ("underlyings", n))] = self.number(v, ("underlyings", n), 0.0)
+        names = oracle.underlyings if oracle is not None else tuple(underlyings)
         assets = []
         for name, value in self.table(top["assets"], ("assets",), None).items():
-            assets.append(self.asset(self.name(name, ("assets", name)), value, underlyings))
+            assets.append(self.asset(self.name(name, ("assets", name)), value, names))
         instruments = []
         for name, value in self.table(top["instruments"], ("instruments",), None).items():
-            instruments.append(self.instrument(self.name(name, ("instruments", name)), value, underlyings))
+            spec = self.instrument(self.name(name, ("instruments", name)), value, names, oracle is not None)
+            instruments.append(spec)
         for key, items in (("assets", assets), ("instruments", instruments)):
             if not items:
                 raise self.error((key,), f"lists no {key} (at least one is needed)")
@@ -273,6 +340,7 @@ class _Checker:
             instruments=tuple(instruments),
             scenarios=scenarios,
             initial_scenarios=initial,
+            oracle=oracle,
         )
 
 

@@ -41,7 +41,7 @@ is an error naming the description field to change.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -176,12 +176,22 @@ def _report(desc: Description, spec: InstrumentSpec, inst: Instrument) -> Instru
     )
 
 
-def build_market(desc: Description, description_name: str) -> BuildResult:
+def build_market(
+    desc: Description, description_name: str, oracle_record: Mapping[str, object] | None = None
+) -> BuildResult:
     """The snapshot, its ``_generated`` metadata and the greeks report for ``desc``.
 
     ``description_name`` is how the metadata names the description (a file name, so
-    the output does not depend on the directory the command ran in).
+    the output does not depend on the directory the command ran in). A description
+    with an ``[oracle]`` table must first get its prices from the sources
+    (:func:`zksolvency.oracle.prices.resolve_prices`), whose record ``oracle_record``
+    becomes ``_generated.oracle``.
     """
+    if desc.oracle is not None:
+        raise InputError(
+            f"{desc.source}: the [oracle] table takes spots and vols from price sources: "
+            "give them with --source FILE (docs/oracle.md)"
+        )
     assets = [_asset(desc, index) for index in range(len(desc.assets))]
     instruments = [_instrument(desc, spec) for spec in desc.instruments]
     market = Market(
@@ -204,6 +214,8 @@ def build_market(desc: Description, description_name: str) -> BuildResult:
     }
     if desc.initial_scenarios is not None:
         generated["initial_scenarios"] = scenario_labels(desc.initial_scenarios)
+    if oracle_record is not None:
+        generated["oracle"] = dict(oracle_record)
     return BuildResult(market, generated, report)
 
 

@@ -1,13 +1,18 @@
-"""The demo job: a whole round of the bundled example.
+"""The demo job: a whole round of the bundled example, from price sources to the chain.
 
-``run_round_demo`` (what ``zksolvency demo`` runs): prove a round of
-``examples/accounts-solvent.jsonl`` against ``examples/market.json`` at the reference
-size (A = 4, I = 16, S = 16, batches of 16: 88,002 constraints each, domain 2^17), audit
-the bundle, and verify one account's inclusion proof against that holder's own record
-(their line of the accounts file, written beside the bundle as the statement they
-kept). That needs the native prover; without it the demo says so and proves a smaller
-generated venue at the test size (A = 2, I = 2, S = 4, B = 4). Compiled circuits, the
-UNSAFE dev ptau and the keys stay in the cache (``$ZKSOLVENCY_CACHE`` or
+``run_round_demo`` (what ``zksolvency demo`` runs): build the market snapshot from the
+three bundled price sources and sign it with the DEMO oracle committee (PUBLIC keys,
+UNSAFE; :mod:`~zksolvency.pipeline.demo_market`), prove a round of
+``examples/accounts-solvent.jsonl`` against it at the reference size (A = 4, I = 16,
+S = 16, batches of 16: 88,002 constraints each, domain 2^17) with the signatures in the
+bundle, audit the bundle, verify one account's inclusion proof against that holder's own record
+(their line of the accounts file, written beside the bundle as the statement they kept),
+then deploy the contracts
+on a local anvil, register the snapshot, publish the round and check the chain's record
+(:mod:`~zksolvency.pipeline.demo_chain`). The reference size needs the native prover;
+without it the demo says so and proves a smaller generated venue at the test size
+(A = 2, I = 2, S = 4, B = 4), its snapshot built from the same sources. Compiled
+circuits, the UNSAFE dev ptau and the keys stay in the cache (``$ZKSOLVENCY_CACHE`` or
 ``~/.cache/zksolvency``), so a second run only proves.
 """
 
@@ -21,39 +26,37 @@ from pathlib import Path
 from zksolvency.groth16.kernels import native_available
 from zksolvency.model.accounts import account_to_obj, iter_accounts
 from zksolvency.model.market import read_market
+from zksolvency.oracle.committee import read_committee
+from zksolvency.pipeline.demo_chain import ChainDemoResult, publish_demo_round
+from zksolvency.pipeline.demo_market import SMALL_ACCOUNTS, DemoMarket, build_demo_market
 from zksolvency.round.audit import audit_bundle
 from zksolvency.round.inclusion import INDEX_FILE
 from zksolvency.round.inclusion_verify import verify_inclusion
 from zksolvency.round.prove import Progress, RoundOptions, RoundResult, prove_round
 from zksolvency.round.report import Report
-from zksolvency.round.sample import write_sample
 from zksolvency.util.atomic import atomic_write_text
 
-REPO = Path(__file__).resolve().parents[3]
-#: The bundled venue of ``run_round_demo`` (sized for the reference circuit).
-EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts-solvent.jsonl"
-EXAMPLE_MARKET = REPO / "examples" / "market.json"
 #: Batch size of the reference demo (88,002 constraints, domain 2^17).
 REFERENCE_BATCH = 16
-#: Accounts of the generated venue of the smaller demo.
-SMALL_ACCOUNTS = 12
 #: The demo's round number.
 DEMO_ROUND_ID = 1
 
 
 @dataclass
 class RoundDemoResult:
-    """The proven round, its audit, and one account's inclusion check."""
+    """The signed market, the proven round, its audit, one account's inclusion check, and the chain."""
 
+    market: DemoMarket
     round: RoundResult
     audit: Report
     account_id: str
     inclusion: Report
     reference_size: bool
+    chain: ChainDemoResult
 
     @property
     def ok(self) -> bool:
-        return self.audit.ok and self.inclusion.ok
+        return self.audit.ok and self.inclusion.ok and self.chain.audit.ok
 
 
 def run_round_demo(
@@ -64,7 +67,7 @@ def run_round_demo(
     progress: Progress | None = None,
     reference: bool | None = None,
 ) -> RoundDemoResult:
-    """Prove, audit and check one inclusion of a round into ``out_dir`` (see the module docstring).
+    """Build, sign, prove, audit, check one inclusion and publish a round into ``out_dir`` (module docstring).
 
     ``reference`` ``None``: the reference size when the native prover is built, else the
     smaller demo; ``backend`` ``None``: native when built.
@@ -78,14 +81,12 @@ def run_round_demo(
                 f"so this demo proves a smaller generated venue ({SMALL_ACCOUNTS} accounts, test circuit "
                 "size A=2, I=2, S=4, B=4); build it with `make install` for the reference demo"
             )
-    if reference:
-        accounts, market, shape, batch = EXAMPLE_ACCOUNTS, EXAMPLE_MARKET, "reference", REFERENCE_BATCH
-    else:
-        market, accounts = write_sample(out_dir, SMALL_ACCOUNTS)
-        shape, batch = "test", 4
+    say("building the snapshot from the bundled price sources; signing it with the DEMO committee")
+    market = build_demo_market(out_dir, reference)
+    shape, batch = ("reference", REFERENCE_BATCH) if reference else ("test", 4)
     options = RoundOptions(
-        accounts=accounts,
-        market=market,
+        accounts=market.accounts,
+        market=market.market,
         out=out_dir / "bundle",
         shape=shape,
         batch_size=batch,
@@ -93,18 +94,23 @@ def run_round_demo(
         round_id=DEMO_ROUND_ID,
         inclusion_dir=out_dir / "inclusion",
         ptau=ptau_path,
+        signatures=market.signatures,
+        committee=market.committee,
     )
     result = prove_round(options, say, progress)
     say("auditing the bundle")
-    report = audit_bundle(result.bundle, backend)
+    report = audit_bundle(result.bundle, backend, committee=read_committee(market.committee))
     index = json.loads((result.inclusion_dir / INDEX_FILE).read_text(encoding="utf-8"))
     account_id = sorted(index)[0]
-    statement = write_statement(accounts, market, account_id, out_dir / f"statement-{account_id}.json")
+    statement = write_statement(
+        market.accounts, market.market, account_id, out_dir / f"statement-{account_id}.json"
+    )
     say(f"verifying the inclusion proof of {account_id!r} against its holder's record ({statement.name})")
     inclusion = verify_inclusion(
         result.bundle, result.inclusion_dir / index[account_id], account_id, holder_record=statement
     )
-    return RoundDemoResult(result, report, account_id, inclusion, reference)
+    chain = publish_demo_round(result.bundle, say)
+    return RoundDemoResult(market, result, report, account_id, inclusion, reference, chain)
 
 
 def write_statement(accounts: Path, market: Path, account_id: str, out: Path) -> Path:

@@ -25,7 +25,9 @@ Checks, in order (each reported by name with pass/fail and what it found):
    recomputed equals ``public_value`` and the root proof's public signal;
 10. ``root proof``: the root proof verifies under the root key;
 11. with ``zero_sum``, ``zero sum``: every net position and the cost total are zero
-    (:class:`zksolvency.round.totals.Exposure`).
+    (:class:`zksolvency.round.totals.Exposure`);
+12. ``snapshot signatures`` and ``committee quorum``: k committee members signed this
+    snapshot (:mod:`zksolvency.round.audit_oracle`; ``committee`` is the auditor's choice).
 
 Because the root proof's public value binds the global root (hence the list of
 commitments of this round id, hence each batch's sums) and the totals hash, and each
@@ -54,6 +56,8 @@ from zksolvency.ledger.commitment import market_hash, sums_hash
 from zksolvency.ledger.round_tree import MerkleTree4, round_public_value, slot_count
 from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import Market, parse_market
+from zksolvency.oracle.committee import Committee
+from zksolvency.round.audit_oracle import oracle_checks
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
 from zksolvency.round.totals import Totals, TotalsError, check_totals, exposure
@@ -79,12 +83,17 @@ def _verify(
 
 
 def audit_bundle(
-    path: Path, backend: str | None = None, onchain: ExtraChecks | None = None, zero_sum: bool = False
+    path: Path,
+    backend: str | None = None,
+    onchain: ExtraChecks | None = None,
+    zero_sum: bool = False,
+    committee: Committee | None = None,
 ) -> Report:
     """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all.
 
     ``zero_sum``: also require every net position and the cost total to be zero, as in a
     venue whose every contract has two sides and whose own accounts are in the round.
+    ``committee``: the oracle committee the auditor trusts (default: the bundle's own).
     """
     bundle = Bundle(path)
     report = Report()
@@ -280,6 +289,7 @@ def audit_bundle(
     elif zero_sum:
         report.add("zero sum", False, "no checked totals")
 
+    oracle_checks(bundle, report, committee)  # 12.
     if onchain is not None:
         onchain(bundle, report)
     return report

@@ -8,6 +8,8 @@ Layout (every proof and key in the snarkjs formats)::
     keys/root_verification_key.json     the root circuit's verification key
     batches/NNNNNN.proof.json, .public.json   one proof per batch (public: its commitment c_b)
     root.proof.json, root.public.json   the root proof (public: P)
+    oracle/signatures.json, oracle/committee.json   the committee's signatures over the snapshot
+                                        and the committee (round prove --signatures; round.bundle_oracle)
 
 ``manifest.json`` (``format`` ``zksolvency-bundle/2``; every big integer a decimal string):
 ``round_id``; ``market`` (file, SHA-256 of its bytes, ``hash`` = MarketHash of the snapshot
@@ -18,8 +20,9 @@ SHA-256 of ``.r1cs``, ``.zkey`` and of the verification key file, its path); ``s
 ``Poseidon(root, sums hash, market hash, round id)`` and files); ``slots`` and
 ``padding_commitment``; ``global_root``; ``totals`` (the vector of ``A + I + 1`` sums:
 balances, net positions, the cost total; the same by asset and instrument name, and
-``cost``); ``totals_hash``; ``public_value`` (``P``); ``root_proof``; ``generator`` (tool
-and versions).
+``cost``); ``totals_hash``; ``public_value`` (``P``); ``root_proof``; ``oracle`` (the two
+oracle files and their SHA-256, when the round was proven with signatures); ``generator``
+(tool and versions).
 
 Version 2 (issue 11) added the cost total to the sums and the round id to every batch
 commitment; a version-1 bundle is refused by name.
@@ -40,8 +43,8 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from zksolvency import __version__
@@ -88,6 +91,7 @@ class BundleContents:
     root_vkey: VerificationKey
     batches: Sequence[BundleProof]
     root: BundleProof
+    extra_files: Mapping[str, bytes] = field(default_factory=dict)  # relative path -> bytes (oracle/)
 
 
 def _rename_exchange(a: Path, b: Path) -> bool:
@@ -151,6 +155,9 @@ def write_bundle(out: Path, contents: BundleContents) -> None:
             write_public(folder / public_path, item.public)
         write_proof(folder / ROOT_PROOF, contents.root.proof)
         write_public(folder / ROOT_PUBLIC, contents.root.public)
+        for relative, data in contents.extra_files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(data)
         (folder / MANIFEST).write_text(json.dumps(contents.manifest, indent=2, ensure_ascii=False) + "\n")
 
     build_directory(out, fill)

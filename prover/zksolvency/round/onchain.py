@@ -1,11 +1,14 @@
 """A round's bundle and the on-chain registry: publish it, and check that the chain holds it.
 
+``ensure_snapshot_registered`` registers the bundle's market snapshot with the registry's
+committee, using the signatures the bundle carries, unless it is registered already.
 ``publish_bundle`` sends the bundle's public values (global root, totals hash, market
 hash, round id) and its root proof to ``SolvencyRegistry.publishRound``; the registry
-recomputes ``P = Poseidon(globalRoot, totalsHash, marketHash, roundId)`` and accepts
-only a proof its verifier accepts. ``onchain_checks`` is the ``audit --rpc-url`` step:
-the registry's record of the round equals the bundle's values, and the registry's
-verifier was rendered from the bundle's root verification key.
+accepts only a round whose snapshot is registered, recomputes ``P = Poseidon(globalRoot,
+totalsHash, marketHash, roundId)`` and accepts only a proof its verifier accepts.
+``onchain_checks`` is the ``audit --rpc-url`` step: the registry's verifier was rendered
+from the bundle's root verification key, it holds the bundle's snapshot (same SHA-256
+and time) and its record of the round equals the bundle's values.
 
 The values sent are the manifest's; ``audit`` checks them against the proofs and the
 snapshot, so publish an audited bundle (the registry would refuse a mismatched one
@@ -14,6 +17,7 @@ anyway: its proof would not verify).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,12 +27,17 @@ from zksolvency.chain import (
     ChainError,
     Deployment,
     PublishedRound,
+    RegisteredSnapshot,
     publish_round,
-    read_deployment,
     read_round,
+    read_snapshot,
+    register_snapshot,
 )
+from zksolvency.chain.registry import deployment_of
 from zksolvency.chain.verifier_render import verification_key_hash
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
+from zksolvency.oracle.signatures_file import signed_snapshot_from_json
+from zksolvency.round.audit_oracle import oracle_json
 from zksolvency.round.bundle import Bundle
 from zksolvency.round.report import Report
 
@@ -57,10 +66,6 @@ def bundle_round(bundle: Bundle) -> BundleRound:
     )
 
 
-def _deployment(deployment: Deployment | str | os.PathLike[str]) -> Deployment:
-    return deployment if isinstance(deployment, Deployment) else read_deployment(deployment)
-
-
 def check_key_matches(deployment: Deployment, root_vkey: VerificationKey) -> None:
     """``ChainError`` unless the deployed verifier was rendered from ``root_vkey``."""
     ours = verification_key_hash(root_vkey)
@@ -75,7 +80,7 @@ def publish_bundle(
     bundle_path: Path, deployment: Deployment | str | os.PathLike[str], rpc_url: str | None, key: str
 ) -> PublishedRound:
     """Publish the round of the bundle at ``bundle_path`` from the account of ``key``."""
-    d = _deployment(deployment)
+    d = deployment_of(deployment)
     values = bundle_round(Bundle(bundle_path))
     check_key_matches(d, values.root_vkey)
     return publish_round(
@@ -90,11 +95,33 @@ def publish_bundle(
     )
 
 
+def ensure_snapshot_registered(
+    bundle_path: Path, deployment: Deployment | str | os.PathLike[str], rpc_url: str | None, key: str
+) -> RegisteredSnapshot | None:
+    """Register the bundle's snapshot with the signatures it carries; ``None`` if it was registered.
+
+    ``ChainError`` when it is not registered and the bundle carries no signatures;
+    :class:`~zksolvency.chain.errors.ContractRejected` when the registry refuses them.
+    """
+    d = deployment_of(deployment)
+    bundle = Bundle(bundle_path)
+    market_hash = bundle.integer("market", "hash")
+    if read_snapshot(d, rpc_url, market_hash) is not None:
+        return None
+    if "oracle" not in bundle.manifest:
+        raise ChainError(
+            f"the registry holds no snapshot with market hash {market_hash} and the bundle carries no "
+            "signatures: register it with `zksolvency market register`"
+        )
+    signed = signed_snapshot_from_json(oracle_json(bundle, "signatures"), "oracle/signatures.json")
+    return register_snapshot(d, rpc_url, key, signed)
+
+
 def onchain_checks(
     deployment: Deployment | str | os.PathLike[str], rpc_url: str | None
 ) -> Callable[[Bundle, Report], None]:
     """The ``audit`` step that compares the bundle with the registry's record of its round."""
-    d = _deployment(deployment)
+    d = deployment_of(deployment)
 
     def check(bundle: Bundle, report: Report) -> None:
         values: BundleRound | None = None
@@ -106,6 +133,21 @@ def onchain_checks(
             return True, f"the registry's verifier is for the bundle's root key {d.verification_key_hash}"
 
         report.attempt("on-chain verifier key", key_step)
+
+        def snapshot_step() -> tuple[bool, str]:
+            current = values or bundle_round(bundle)
+            record = read_snapshot(d, rpc_url, current.market_hash)
+            if record is None:
+                return False, f"the registry holds no snapshot with market hash {current.market_hash}"
+            market = bundle.file(bundle.text("market", "file"))
+            if record.snapshot_sha256 != hashlib.sha256(market.read_bytes()).digest():
+                return False, "the registered snapshot's SHA-256 is not that of the bundle's market.json"
+            return True, (
+                f"registered in block {record.block_number} with the committee's signatures: the bundle's "
+                f"market.json (SHA-256), time {record.snapshot_time}"
+            )
+
+        report.attempt("on-chain snapshot", snapshot_step)
 
         def round_step() -> tuple[bool, str]:
             current = values or bundle_round(bundle)

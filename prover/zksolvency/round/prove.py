@@ -46,6 +46,7 @@ from zksolvency.round.bundle import (
     generator_info,
     write_bundle,
 )
+from zksolvency.round.bundle_oracle import oracle_files
 from zksolvency.round.circuits import CircuitKeys, load_manifest, prepare_keys
 from zksolvency.round.inclusion import inclusion_document, write_inclusion_dir
 from zksolvency.round.plan import (
@@ -82,6 +83,8 @@ class RoundOptions:
     pad_to: int | None = None
     inclusion_dir: Path | None = None
     ptau: Path | None = None
+    signatures: Path | None = None  # the committee's signatures over the snapshot (with committee)
+    committee: Path | None = None
 
 
 class Progress:
@@ -191,6 +194,9 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
             f"{options.accounts}: no accounts; a round needs at least one (or --pad-to N for a round "
             "of dummies)"
         )
+    oracle = oracle_files(
+        options.signatures, options.committee, inputs.market_bytes, str(options.market), size
+    )
     count = max(len(inputs.accounts), options.pad_to or 0)
     n_batches = max(1, -(-count // size.batch))
     root_entry = manifest.root_circuit(size.assets, size.instruments, n_batches)
@@ -299,7 +305,10 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
         root_vkey=read_vkey(root_keys.vkey),
         batches=[BundleProof(records[k].proof, records[k].public) for k in range(len(digests))],
         root=BundleProof(root_record.proof, root_record.public),
+        extra_files=oracle.files if oracle is not None else {},
     )
+    if oracle is not None:
+        contents.manifest["oracle"] = oracle.manifest
     write_bundle(options.out.resolve(), contents)
     work.remove()
     timings["bundle"] = time.perf_counter() - mark

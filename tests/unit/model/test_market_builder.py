@@ -15,12 +15,27 @@ from hypothesis import strategies as st
 
 from zksolvency.errors import InputError
 from zksolvency.model import black_scholes
-from zksolvency.model.description import parse_description, read_description
+from zksolvency.model.description import Description, parse_description, read_description
 from zksolvency.model.market import PRICE_SCALE, market_to_json, parse_market
-from zksolvency.model.market_builder import build_market, report_to_obj, scenario_labels
+from zksolvency.model.market_builder import BuildResult, build_market, report_to_obj, scenario_labels
+from zksolvency.oracle.prices import resolve_prices
+from zksolvency.oracle.sources import read_source
 
 Write = Callable[[str, str | bytes], Path]
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+#: The time the example's price sources were quoted at (examples/market.toml).
+EXAMPLE_TIME = 1_796_126_400
+
+
+def _resolved(desc: Description) -> tuple[Description, dict[str, object]]:
+    """``desc`` (the example's [oracle] description) with prices from the example sources."""
+    sources = [read_source(EXAMPLES / "sources" / f"feed-{x}.json") for x in "abc"]
+    return resolve_prices(desc, sources, EXAMPLE_TIME)
+
+
+def _build_example(desc: Description, name: str = "market.toml") -> BuildResult:
+    resolved, record = _resolved(desc)
+    return build_market(resolved, name, record)
 
 
 # --- Black-Scholes --------------------------------------------------------------
@@ -98,8 +113,7 @@ def test_at_expiry_the_value_is_the_payoff() -> None:
 @pytest.fixture(scope="module")
 def example() -> tuple[str, str]:
     """(snapshot text built now, committed snapshot text)."""
-    desc = read_description(EXAMPLES / "market.toml")
-    result = build_market(desc, "market.toml")
+    result = _build_example(read_description(EXAMPLES / "market.toml"))
     return market_to_json(result.market, result.generated), (EXAMPLES / "market.json").read_text("utf-8")
 
 
@@ -109,9 +123,8 @@ def test_example_build_equals_the_committed_snapshot(example: tuple[str, str]) -
 
 
 def test_a_changed_description_gives_a_different_snapshot(write: Write) -> None:
-    text = (EXAMPLES / "market.toml").read_text("utf-8").replace("BTC = 60000.0", "BTC = 60001.0")
-    desc = read_description(write("market.toml", text))
-    result = build_market(desc, "market.toml")
+    text = (EXAMPLES / "market.toml").read_text("utf-8").replace("weight = 9000", "weight = 9001")
+    result = _build_example(read_description(write("market.toml", text)))
     committed = parse_market((EXAMPLES / "market.json").read_text("utf-8"))
     assert result.market != committed
     assert (
@@ -154,8 +167,8 @@ def test_option_scenario_value_is_the_rounded_revaluation(example: tuple[str, st
 
 
 def test_report_has_greeks_for_every_instrument() -> None:
-    desc = read_description(EXAMPLES / "market.toml")
-    result = build_market(desc, "market.toml")
+    desc, record = _resolved(read_description(EXAMPLES / "market.toml"))
+    result = build_market(desc, "market.toml", record)
     report = report_to_obj(desc, result)
     instruments = report["instruments"]
     assert isinstance(instruments, dict)
@@ -173,10 +186,10 @@ def test_json_description_builds_the_same_market(write: Write) -> None:
     document = tomllib.loads((EXAMPLES / "market.toml").read_text("utf-8"))
     from_json = read_description(write("market.json", json.dumps(document, indent=2)))
     from_toml = read_description(EXAMPLES / "market.toml")
-    assert build_market(from_json, "x").market == build_market(from_toml, "x").market
-    document["underlyings"]["SOL"] = 151.0
+    assert _build_example(from_json, "x").market == _build_example(from_toml, "x").market
+    document["assets"]["SOL"]["weight"] = 7000
     changed = read_description(write("changed.json", json.dumps(document)))
-    assert build_market(changed, "x").market != build_market(from_toml, "x").market
+    assert _build_example(changed, "x").market != _build_example(from_toml, "x").market
 
 
 # --- description rejections ---------------------------------------------------------
@@ -208,6 +221,9 @@ def test_minimal_description_builds() -> None:
     assert market.scenarios == 2
     assert market.instruments[0].shocks[0] < 0 < market.instruments[0].shocks[1]
 
+
+SPOTS = "[underlyings]\nBTC = 60000.0\n"
+ORACLE = '[oracle]\nunderlyings = ["BTC"]\nmax_age_seconds = 300\nmax_deviation_bps = 200\nquorum = 2\n'
 
 DESCRIPTION_REJECTIONS = [
     # (case, old, new, field, fragment)
@@ -301,6 +317,20 @@ DESCRIPTION_REJECTIONS = [
         "vol = 0.5\ncontract_size = 1000.0\n",
         "instruments.BTC-C (mark)",
         "use a smaller contract_size",
+    ),
+    # The [oracle] table (prices from sources, docs/oracle.md) instead of [underlyings].
+    ("oracle and spots", "[underlyings]", ORACLE + "[underlyings]", "underlyings", "not both"),
+    ("oracle and a vol", SPOTS, ORACLE, "instruments.BTC-C.vol", "the vol is the sources' median"),
+    ("quorum 0", SPOTS, ORACLE.replace("quorum = 2", "quorum = 0"), "oracle.quorum", "out of range"),
+    ("no max age", SPOTS, ORACLE.replace("max_age_seconds = 300\n", ""), "oracle", "'max_age_seconds'"),
+    ("name twice", SPOTS, ORACLE.replace('["BTC"]', '["BTC", "BTC"]'), "oracle.underlyings", "twice"),
+    ("not listed", SPOTS, ORACLE.replace('["BTC"]', '["ETH"]'), "instruments.BTC-C.underlying", "unknown"),
+    (
+        "deviation above 100%",
+        SPOTS,
+        ORACLE.replace("max_deviation_bps = 200", "max_deviation_bps = 10001"),
+        "oracle.max_deviation_bps",
+        "out of range",
     ),
 ]
 
