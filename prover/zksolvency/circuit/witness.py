@@ -54,6 +54,8 @@ import wasmtime
 
 from zksolvency.bn254 import R
 from zksolvency.circuit.formats.wtns import write_wtns
+from zksolvency.circuit.wasm_cache import load_module
+from zksolvency.circuit.wasm_fastcall import make_reader
 from zksolvency.errors import FormatError, InputError
 
 #: 64-bit FNV-1a, the hash circom uses to find input signals by name.
@@ -257,7 +259,7 @@ class WitnessCalculator:
         self.sanity_check = sanity_check
         self._engine = wasmtime.Engine()
         try:
-            self._module = wasmtime.Module.from_file(self._engine, str(self.wasm_path))
+            self._module = load_module(self._engine, self.wasm_path)
         except wasmtime.WasmtimeError as exc:
             raise FormatError(f"{self.wasm_path}: not a WebAssembly module ({_first_line(exc)})") from None
         #: Lines printed by the circuit's ``log()`` calls during the last calculation.
@@ -266,6 +268,8 @@ class WitnessCalculator:
         self._message = ""
         self._input_names: list[str] | None = None
         self._fast_path = True
+        #: Read the witness with unchecked wasm calls (``wasm_fastcall``) while they agree.
+        self._unchecked_calls = True
         self._instantiate()
         exports = self._exports
         major = self._call("getVersion")
@@ -492,6 +496,10 @@ class WitnessCalculator:
         return witness
 
     def _read_witness(self) -> list[int]:
+        if self._shared_start is not None and self._unchecked_calls:
+            fast = self._read_witness_unchecked(self._shared_start)
+            if fast is not None:
+                return fast
         get_witness = self._funcs["getWitness"]
         store = self._store
         out: list[int] = []
@@ -508,6 +516,24 @@ class WitnessCalculator:
                 get_witness(store, i)
                 append(int.from_bytes(self._read_shared(), "little"))
         return out
+
+    def _read_witness_unchecked(self, start: int) -> list[int] | None:
+        """The witness through :mod:`zksolvency.circuit.wasm_fastcall`, spot-checked against the
+        checked calls (first, middle and last signals); ``None`` (and the checked path from then
+        on) when the fast path is unavailable or disagrees."""
+        reader = make_reader(self._store, self._funcs["getWitness"], self._memory)
+        if reader is not None:
+            witness = reader.read(self.n_witness, start, self.n8)
+            get_witness = self._funcs["getWitness"]
+            probes = {0, self.n_witness // 2, self.n_witness - 1}
+            agree = True
+            for i in probes:
+                get_witness(self._store, i)
+                agree = agree and int.from_bytes(self._read_shared(), "little") == witness[i]
+            if agree:
+                return witness
+        self._unchecked_calls = False
+        return None
 
     def _abort_message(self, code: int) -> str:
         what = EXCEPTION_CODES.get(code, f"unknown error code {code}")
