@@ -181,3 +181,43 @@ template SolvencyRootMain(A, I, NB) {
     round.roundId <== roundId;
     commitment <== round.commitment;
 }
+
+/*
+ * SolvencyNodeMain(A, I, NB)
+ *
+ * Inputs:      as SolvencyRoot, all private: NB children, each opened as (root, sums);
+ *              a child is a batch commitment or the commitment of a node one level down
+ * Outputs:     out = Poseidon(globalRoot, commitment), the only public signal, where
+ *              globalRoot = MerkleRoot4 of the children's commitments and
+ *              commitment = Poseidon(globalRoot, totalsHash, marketHash, roundId)
+ * Proves:      an intermediate node of a round's tree of roots (rounds with more batches
+ *              than one root circuit holds). commitment has exactly the shape of a batch
+ *              commitment, Poseidon(root, HashVector(V)(sums), marketHash, roundId), with
+ *              root = globalRoot and sums = the node's totals, so the level above opens it
+ *              as it opens a batch. The verifier learns only out; it recomputes globalRoot
+ *              from the listed children and checks out = Poseidon(globalRoot, listed
+ *              commitment), which ties the listed commitment to exactly those children
+ *              while the node's totals stay private.
+ * Assumes:     what SolvencyRoot assumes of its children.
+ */
+template SolvencyNodeMain(A, I, NB) {
+    var V = A + I + 1;
+    signal input batchRoot[NB];
+    signal input batchSums[NB][V];
+    signal input marketHash;
+    signal input roundId;
+    signal output out;
+
+    // 1. The node is a root over its children.
+    component node = SolvencyRoot(A, I, NB);
+    node.batchRoot <== batchRoot;
+    node.batchSums <== batchSums;
+    node.marketHash <== marketHash;
+    node.roundId <== roundId;
+
+    // 2. The one public value binds the children (globalRoot) and the node's commitment.
+    component bind = Poseidon(2);
+    bind.inputs[0] <== node.globalRoot;
+    bind.inputs[1] <== node.commitment;
+    out <== bind.out;
+}

@@ -1,13 +1,71 @@
-"""The ``zksolvency`` command: a thin click group over the package's stages."""
+"""The ``zksolvency`` command: a thin click group over the package's stages, each imported on use."""
 
 from __future__ import annotations
 
 import click
 
 from zksolvency import __version__
+from zksolvency.cli.lazy import LazyCommand, LazyGroup
+
+#: Every command: where it lives and its one-line help (checked against the command by the tests).
+COMMANDS: dict[str, LazyCommand] = {
+    "demo": LazyCommand(
+        "zksolvency.cli.demo_cmd:demo",
+        "Build, sign, prove, audit and publish a round of the bundled example.",
+    ),
+    "doctor": LazyCommand(
+        "zksolvency.cli.doctor_cmd:doctor",
+        "Check the external tools and Python dependencies; say what to install.",
+    ),
+    "margin": LazyCommand(
+        "zksolvency.cli.margin_cmd:margin",
+        "Check every account against the margin rule (spec/MARGIN.md) in exact integers.",
+    ),
+    "market": LazyCommand(
+        "zksolvency.cli.market_cmd:market",
+        "Market snapshots: the public prices, marks and scenario shocks every proof uses.",
+    ),
+    "circuit": LazyCommand("zksolvency.cli.circuit_cmd:circuit", "Compile circom circuits."),
+    "ptau": LazyCommand(
+        "zksolvency.cli.ptau_cmd:ptau",
+        "Powers-of-tau (phase-1) files: make an UNSAFE dev one, or inspect any one.",
+    ),
+    "groth16": LazyCommand(
+        "zksolvency.cli.groth16_cmd:groth16",
+        "Groth16 over BN254: setup, prove, verify (files interchangeable with snarkjs).",
+    ),
+    "zkey": LazyCommand(
+        "zksolvency.cli.zkey_cmd:zkey",
+        "Groth16 proving keys (.zkey): export the verification key, add contributions.",
+    ),
+    "witness": LazyCommand(
+        "zksolvency.cli.witness_cmd:witness",
+        "Run circom's witness calculator WASM on INPUT.json and write OUT.wtns.",
+    ),
+    "contracts": LazyCommand(
+        "zksolvency.cli.contracts:contracts",
+        "Verifier and registry contracts: render, deploy, run a local chain, read rounds.",
+    ),
+    "round": LazyCommand(
+        "zksolvency.cli.round:round_group",
+        "Rounds: prove every account of a venue at one snapshot into one bundle.",
+    ),
+    "audit": LazyCommand(
+        "zksolvency.cli.audit:audit",
+        "Verify every proof of a round's BUNDLE and recompute every public value.",
+    ),
+    "inclusion": LazyCommand(
+        "zksolvency.cli.inclusion:inclusion",
+        "Inclusion proofs: is my account, with my balances, in the round?",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="zksolvency")
 def cli() -> None:
     """Zero-knowledge proofs of solvency for derivatives venues.
@@ -23,29 +81,6 @@ def cli() -> None:
       zksolvency witness build/circuit_js/circuit.wasm input.json build/w.wtns
       zksolvency groth16 prove build/circuit.zkey build/w.wtns proof.json public.json
       zksolvency groth16 verify build/vkey.json public.json proof.json
+
+    Each command is imported when it runs, so start-up costs only what it uses.
     """
-
-
-def _register() -> None:
-    """Attach every command; each lives in its own module under ``zksolvency.cli``."""
-    from zksolvency.cli.audit import audit
-    from zksolvency.cli.circuit_cmd import circuit
-    from zksolvency.cli.contracts import contracts
-    from zksolvency.cli.demo_cmd import demo
-    from zksolvency.cli.doctor_cmd import doctor
-    from zksolvency.cli.groth16_cmd import groth16
-    from zksolvency.cli.inclusion import inclusion
-    from zksolvency.cli.margin_cmd import margin
-    from zksolvency.cli.market_cmd import market
-    from zksolvency.cli.ptau_cmd import ptau
-    from zksolvency.cli.round import round_group
-    from zksolvency.cli.witness_cmd import witness
-    from zksolvency.cli.zkey_cmd import zkey
-
-    for command in (demo, doctor, margin, market, circuit, ptau, groth16, zkey, witness, contracts):
-        cli.add_command(command)
-    for command in (round_group, audit, inclusion):  # rounds (issue 5)
-        cli.add_command(command)
-
-
-_register()

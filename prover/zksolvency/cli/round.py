@@ -13,6 +13,8 @@ from zksolvency.cli.common import EXIT_NEGATIVE, accounts_format_option, fail, h
 from zksolvency.cli.contracts import deployment_and_key, deployment_option, rpc_option
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
+from zksolvency.round.dry_run import batch_size_of, describe_plan, dry_run_plan
+from zksolvency.round.executor import EXECUTORS
 from zksolvency.round.onchain import ensure_snapshot_registered, publish_bundle
 from zksolvency.round.plan import InsolventAccounts
 from zksolvency.round.prove import Progress, RoundOptions, prove_round
@@ -22,16 +24,19 @@ _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 class ProgressBar(Progress):
-    """A progress bar on stderr: batches done, rate, time left."""
+    """A progress bar on stderr: batches done, accounts per second over every worker, time left."""
 
-    def __init__(self) -> None:
+    def __init__(self, batch_size: int = 1) -> None:
         self.bar: Any = None
         self.started = 0.0
         self.done = 0
+        self.batch_size = batch_size
 
     def _rate(self, _item: object) -> str:
         elapsed = time.perf_counter() - self.started
-        return f"{self.done / elapsed * 60:.1f} batches/min" if self.done and elapsed > 0 else ""
+        if not self.done or elapsed <= 0:
+            return ""
+        return f"{self.done * self.batch_size / elapsed:.1f} accounts/s"
 
     def start(self, to_prove: int, reused: int) -> None:
         if reused:
@@ -120,6 +125,38 @@ def round_group() -> None:
     default=None,
     help="The committee (committee.json) whose quorum the signatures must meet; carried into the bundle.",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(EXECUTORS),
+    default=EXECUTORS[0],
+    show_default=True,
+    help="Where batches are proven: pool (processes on this machine), local (this process) or ray.",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="Prove on a Ray cluster at this address (`ray start --head` prints it), or `local` to start a "
+    "local Ray instance; implies --executor ray. --workers is then the number of Ray workers.",
+)
+@click.option(
+    "--fan-in",
+    type=int,
+    default=None,
+    help="Children per node of the tree of roots, for rounds larger than one root circuit "
+    "(a shipped node size; default: the largest).",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="How many more times a failed batch (or a lost worker's batch) is tried before the round stops.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the plan (accounts, batches, levels, circuits, keys, estimated time) and prove nothing.",
+)
 @handle_errors
 def prove_cmd(
     accounts_path: Path,
@@ -136,6 +173,11 @@ def prove_cmd(
     ptau: Path | None,
     signatures_path: Path | None,
     committee_path: Path | None,
+    executor: str,
+    ray_address: str | None,
+    fan_in: int | None,
+    retries: int,
+    dry_run: bool,
 ) -> None:
     """Prove that every account is solvent and write the round's bundle.
 
@@ -152,6 +194,13 @@ def prove_cmd(
 
     An interrupted run resumes where it stopped: proven batches are kept in a
     private work folder beside OUT (.OUT.work) until the bundle is written.
+
+    Any number of accounts: when the batches outnumber the largest root circuit,
+    levels of node proofs go between them and the top root (docs/scaling.md).
+    The accounts file is read streaming; memory grows with the batch size and the
+    workers, not the account count. --ray-address spreads the proofs over a Ray
+    cluster; a failed or lost batch is retried (--retries) on another worker.
+    --dry-run prints the plan and an estimated time, and proves nothing.
 
     \b
     Exit status: 0 proven, 1 some account insolvent, 2 bad input.
@@ -177,9 +226,18 @@ def prove_cmd(
         ptau=ptau,
         signatures=signatures_path,
         committee=committee_path,
+        executor="ray" if ray_address else executor,
+        ray_address=ray_address,
+        fan_in=fan_in,
+        retries=retries,
     )
+    if dry_run:
+        for line in describe_plan(dry_run_plan(options)):
+            click.echo(line)
+        return
     try:
-        result = prove_round(options, say=lambda m: click.echo(m, err=True), progress=ProgressBar())
+        bar = ProgressBar(batch_size_of(options))
+        result = prove_round(options, say=lambda m: click.echo(m, err=True), progress=bar)
     except InsolventAccounts as exc:
         rows = [("id", "equity", "requirement")] + [
             (a.id, str(a.equity), str(a.requirement)) for a in exc.accounts
@@ -197,14 +255,19 @@ def prove_cmd(
     click.echo(
         f"inclusion files: {result.inclusion_dir} (private: hand each file to its account holder only)"
     )
-    click.echo(f"accounts:        {result.accounts} in {result.batches} batches, {result.slots} slots")
+    levels = f", levels of nodes {'/'.join(map(str, result.levels))}" if result.levels else ""
+    click.echo(
+        f"accounts:        {result.accounts} in {result.batches} batches{levels}, "
+        f"{result.slots} slots at the top"
+    )
     click.echo(
         f"proven:          {result.proven} batches now, {result.reused} reused from an interrupted run"
     )
     click.echo(f"global root:     {result.global_root}")
     click.echo(f"totals hash:     {result.totals_hash}")
     click.echo(f"public value P:  {result.public_value}")
-    click.echo(f"time:            {result.seconds:.1f} s")
+    rate = result.accounts / result.seconds if result.seconds > 0 else 0.0
+    click.echo(f"time:            {result.seconds:.1f} s ({rate:.1f} accounts/s, {result.executor})")
 
 
 @round_group.command("publish")

@@ -12,7 +12,8 @@ Mirrors ``SolvencyRoot(A, I, NB)`` (``circuits/solvency/root.circom``):
 * ``totals[k] = sum_b sums_b[k]`` (exact integers), ``totals_hash = HashVector(V)(totals)``;
 * the public value ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``,
   ``0 <= round_id < 2**64``: the root proof's only public signal, and what the on-chain
-  registry recomputes.
+  registry recomputes. A node of a round's tree of roots (``round.levels``) computes the
+  same ``P`` over its children as its *commitment*, opened one level up like a batch's.
 
 A *global path* of slot ``b`` lists, from the slots up, ``b``'s position among its
 siblings and the three sibling hashes; :func:`root_from_global_path` recomputes the root.
@@ -109,6 +110,16 @@ def totals_of(sums: Sequence[Sequence[int]], width: int) -> tuple[int, ...]:
 def round_public_value(global_root: int, totals_digest: int, market_digest: int, round_id: int) -> int:
     """``P = Poseidon(global_root, totals_hash, market_hash, round_id)``."""
     return poseidon([global_root, totals_digest, market_digest, check_round_id(round_id)])
+
+
+def node_public(global_root: int, commitment: int) -> int:
+    """A node proof's one public signal: ``Poseidon(global_root, commitment)`` (``SolvencyNodeMain``).
+
+    ``global_root`` is the Merkle root over the node's children, which the auditor
+    recomputes from the listed children; ``commitment`` is the node's commitment, listed for
+    the level above. Together they tie that commitment to exactly those children.
+    """
+    return poseidon([global_root, commitment])
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,21 @@ class SumTree:
             levels.append([parent(below[k : k + ARITY], height) for k in range(0, len(below), ARITY)])
         self.levels: list[list[Node]] = levels
 
+    @classmethod
+    def from_levels(cls, levels: Sequence[Sequence[Node]]) -> SumTree:
+        """A tree from levels computed before (e.g. by a prover worker), checked for shape only.
+
+        The hashes are not recomputed: whoever uses a path of this tree checks it against a
+        commitment (the holder's inclusion check does).
+        """
+        tree_depth(len(levels[0]))
+        widths = [len(level) for level in levels]
+        if widths != [len(levels[0]) // ARITY**k for k in range(len(levels))] or widths[-1] != 1:
+            raise ValueError(f"levels of widths {widths} are not a 4-ary tree")
+        tree = cls.__new__(cls)
+        tree.levels = [list(level) for level in levels]
+        return tree
+
     @property
     def root(self) -> Node:
         return self.levels[-1][0]

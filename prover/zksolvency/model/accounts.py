@@ -64,6 +64,15 @@ class Account:
     costs: tuple[int, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An account with where it stands in its file: line number and byte offset of the line."""
+
+    line: int
+    offset: int
+    account: Account
+
+
 class _Object(dict[str, object]):
     """A JSON object from an account line; remembers a key that appeared twice."""
 
@@ -89,9 +98,10 @@ def _reject_constant(name: str) -> object:
 class _Checker:
     """Turns parsed account objects or CSV rows into Accounts for one market and one file."""
 
-    def __init__(self, market: Market, source: str) -> None:
+    def __init__(self, market: Market, source: str, track_ids: bool = True) -> None:
         self.market = market
         self.source = source
+        self.track_ids = track_ids
         self.asset_index = market.asset_index
         self.instrument_index = market.instrument_index
         self.asset_names = ", ".join(a.name for a in market.assets)
@@ -122,6 +132,8 @@ class _Checker:
 
     def new_id(self, value: object, line: int | None, field: str) -> str:
         account_id = parse_name(value, self.source, line, field)
+        if not self.track_ids:
+            return account_id
         if account_id in self.seen:
             first = self.seen[account_id]
             at = f" (first on line {first})" if first is not None else ""
@@ -185,38 +197,48 @@ def account_from_obj(
 # --- reading ----------------------------------------------------------------
 
 
-def _lines(path: str | os.PathLike[str], source: str) -> Iterator[tuple[int, str]]:
-    """Each line of the file with its number, decoded, without its line ending."""
+def _lines(path: str | os.PathLike[str], source: str) -> Iterator[tuple[int, int, str]]:
+    """Each line of the file with its number and byte offset, decoded, without its line ending."""
+    offset = 0
     with Path(path).open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
+            start, offset = offset, offset + len(raw)
             raw = raw.removesuffix(b"\n").removesuffix(b"\r")
-            yield number, decode_utf8(raw, source, first_line=number)
+            yield number, start, decode_utf8(raw, source, first_line=number)
+
+
+def _jsonl_account(text: str, number: int, checker: _Checker) -> Account:
+    """One JSON Lines line, parsed and validated."""
+    source = checker.source
+    if not text.strip():
+        raise input_error(source, number, None, "empty line (one account per line, no blank lines)")
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_pairs_hook, parse_float=NonInteger, parse_constant=_reject_constant
+        )
+    except ValueError as exc:
+        why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise input_error(source, number, None, f"malformed line, not valid JSON: {why}") from None
+    if not isinstance(value, dict):
+        raise input_error(source, number, None, f"malformed line: expected a JSON object, got {show(value)}")
+    return checker.from_obj(value, number)
+
+
+def _located_jsonl(path: str | os.PathLike[str], checker: _Checker) -> Iterator[Located]:
+    for number, offset, text in _lines(path, checker.source):
+        yield Located(number, offset, _jsonl_account(text, number, checker))
 
 
 def iter_accounts_jsonl(path: str | os.PathLike[str], market: Market) -> Iterator[Account]:
     """Stream the accounts of a JSON Lines file, each validated before it is yielded."""
-    source = os.fspath(path)
-    checker = _Checker(market, source)
-    for number, text in _lines(path, source):
-        if not text.strip():
-            raise input_error(source, number, None, "empty line (one account per line, no blank lines)")
-        try:
-            value = json.loads(
-                text, object_pairs_hook=_pairs_hook, parse_float=NonInteger, parse_constant=_reject_constant
-            )
-        except ValueError as exc:
-            why = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            raise input_error(source, number, None, f"malformed line, not valid JSON: {why}") from None
-        if not isinstance(value, dict):
-            raise input_error(
-                source, number, None, f"malformed line: expected a JSON object, got {show(value)}"
-            )
-        yield checker.from_obj(value, number)
+    for located in _located_jsonl(path, _Checker(market, os.fspath(path))):
+        yield located.account
 
 
-def _csv_columns(
-    header: list[str], checker: _Checker
-) -> tuple[int, list[tuple[int, int]], list[tuple[int, int, int]]]:
+_CsvColumns = tuple[int, list[tuple[int, int]], list[tuple[int, int, int]]]
+
+
+def _csv_columns(header: list[str], checker: _Checker) -> _CsvColumns:
     """Column of ``id``; (column, asset) pairs; (size column, cost column, instrument) triples."""
     source = checker.source
     seen: set[str] = set()
@@ -261,16 +283,14 @@ def _csv_columns(
     return id_column, balances, positions
 
 
-def iter_accounts_csv(path: str | os.PathLike[str], market: Market) -> Iterator[Account]:
-    """Stream the accounts of a CSV file (header first), each validated before it is yielded."""
-    source = os.fspath(path)
-    checker = _Checker(market, source)
+def _located_csv(path: str | os.PathLike[str], checker: _Checker) -> Iterator[Located]:
+    source = checker.source
     numbered = _lines(path, source)
-    current = [0]
+    current = [0, 0]
 
     def texts() -> Iterator[str]:
-        for number, text in numbered:
-            current[0] = number
+        for number, offset, text in numbered:
+            current[0], current[1] = number, offset
             yield text
 
     reader = csv.reader(texts(), strict=True)
@@ -278,23 +298,34 @@ def iter_accounts_csv(path: str | os.PathLike[str], market: Market) -> Iterator[
         header = next(reader, None)
         if header is None:
             raise input_error(source, 1, None, "empty file (expected a header line: id,balance.ASSET,...)")
-        id_column, balance_columns, position_columns = _csv_columns(header, checker)
-        width = len(header)
+        columns = _csv_columns(header, checker)
         previous = current[0]
         for row in reader:
             line = current[0]
             if line != previous + 1:
                 raise input_error(source, previous + 1, None, "malformed line: a quoted field spans lines")
             previous = line
-            if not row:
-                raise input_error(source, line, None, "empty line (one account per line, no blank lines)")
-            if len(row) != width:
-                raise input_error(
-                    source, line, None, f"malformed line: {len(row)} fields, but the header has {width}"
-                )
-            yield _csv_account(row, line, header, checker, id_column, balance_columns, position_columns)
+            yield Located(line, current[1], _csv_row_account(row, line, header, checker, columns))
     except csv.Error as exc:
         raise input_error(source, current[0], None, f"malformed line, not valid CSV: {exc}") from None
+
+
+def _csv_row_account(
+    row: list[str], line: int, header: list[str], checker: _Checker, columns: _CsvColumns
+) -> Account:
+    if not row:
+        raise input_error(checker.source, line, None, "empty line (one account per line, no blank lines)")
+    if len(row) != len(header):
+        raise input_error(
+            checker.source, line, None, f"malformed line: {len(row)} fields, but the header has {len(header)}"
+        )
+    return _csv_account(row, line, header, checker, *columns)
+
+
+def iter_accounts_csv(path: str | os.PathLike[str], market: Market) -> Iterator[Account]:
+    """Stream the accounts of a CSV file (header first), each validated before it is yielded."""
+    for located in _located_csv(path, _Checker(market, os.fspath(path))):
+        yield located.account
 
 
 def _csv_account(
@@ -350,6 +381,51 @@ def iter_accounts(
 def read_accounts(path: str | os.PathLike[str], market: Market, fmt: AccountFormat = "auto") -> list[Account]:
     """All accounts of a file; the whole file is validated before this returns."""
     return list(iter_accounts(path, market, fmt))
+
+
+class AccountsFile:
+    """An accounts file read in one streaming pass, then re-read one account at a time.
+
+    For files too large to hold: :meth:`scan` yields every account validated, with its
+    line number and byte offset, and does **not** keep the ids it has seen (a round checks
+    duplicates itself with 8 bytes per account); :meth:`read` parses the one account at
+    an offset again (a JSON Lines line, or a CSV row under the file's header).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], market: Market, fmt: AccountFormat = "auto") -> None:
+        self.path = Path(path)
+        self.market = market
+        self.format = detect_format(path) if fmt == "auto" else fmt
+        self._checker = _Checker(market, os.fspath(path), track_ids=False)
+        self._header: tuple[list[str], _CsvColumns] | None = None
+
+    def scan(self) -> Iterator[Located]:
+        """Every account in file order, validated (not checked for duplicate ids)."""
+        if self.format == "csv":
+            return _located_csv(self.path, self._checker)
+        return _located_jsonl(self.path, self._checker)
+
+    def read(self, offset: int, line: int) -> Account:
+        """The account of line ``line``, which starts at byte ``offset`` (from :meth:`scan`)."""
+        with self.path.open("rb") as handle:
+            handle.seek(offset)
+            raw = handle.readline().removesuffix(b"\n").removesuffix(b"\r")
+        text = decode_utf8(raw, self._checker.source, first_line=line)
+        if self.format == "jsonl":
+            return _jsonl_account(text, line, self._checker)
+        if self._header is None:
+            with self.path.open("rb") as handle:
+                first = decode_utf8(handle.readline().rstrip(b"\r\n"), self._checker.source, first_line=1)
+            header = next(csv.reader([first], strict=True))
+            self._header = (header, _csv_columns(header, self._checker))
+        header, columns = self._header
+        try:
+            row = next(csv.reader([text], strict=True), [])
+        except csv.Error as exc:
+            raise input_error(
+                self._checker.source, line, None, f"malformed line, not valid CSV: {exc}"
+            ) from None
+        return _csv_row_account(row, line, header, self._checker, columns)
 
 
 # --- writing ----------------------------------------------------------------

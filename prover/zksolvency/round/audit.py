@@ -10,13 +10,15 @@ Checks, in order (each reported by name with pass/fail and what it found):
    exactly one public signal;
 4. ``batch N proof`` and ``batch N commitment``: each batch proof verifies under the
    batch key, and its public signal is the commitment listed for batch ``N``;
-5. ``slots``: the batches fit the root circuit's slots (a power of four) and the
-   ``padding_commitment`` is that of a batch of padding accounts under this snapshot
-   in this round, recomputed here;
-6. ``distinct batches``: no commitment is listed twice, and none is the padding
-   commitment (a batch proof counts once);
-7. ``global root``: the 4-ary Poseidon Merkle root over the listed commitments, padded
-   with the padding commitment, equals ``global_root``;
+5. ``padding``: the ``padding_commitment`` is that of a batch of padding accounts under
+   this snapshot in this round, recomputed here; then, for a round with levels of
+   nodes, ``level L`` and each ``level L node k proof`` / ``commitment``
+   (:mod:`zksolvency.round.audit_levels`);
+6. ``slots``: the top-level commitments fit the root circuit's slots (a power of four);
+   ``distinct batches``: no commitment of any level is listed twice, and none is the
+   padding commitment (a proof counts once);
+7. ``global root``: the 4-ary Poseidon Merkle root over the top-level commitments,
+   padded with the padding commitment, equals ``global_root``;
 8. ``totals``: every published total is a canonical decimal integer in the range the
    circuits can produce, and the named totals equal the vector entry by entry
    (:mod:`zksolvency.round.totals`); ``totals hash``: ``totals_hash`` =
@@ -57,6 +59,7 @@ from zksolvency.ledger.round_tree import MerkleTree4, round_public_value, slot_c
 from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import Market, parse_market
 from zksolvency.oracle.committee import Committee
+from zksolvency.round.audit_levels import check_levels
 from zksolvency.round.audit_oracle import oracle_checks
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
@@ -132,11 +135,12 @@ def audit_bundle(
     report.attempt("market hash", hash_step)
 
     # 3. Keys.
-    vkeys: dict[str, VerificationKey | None] = {"batch": None, "root": None}
+    vkeys: dict[str, VerificationKey | None] = {"batch": None, "node": None, "root": None}
+    circuits = ("batch", "node", "root") if bundle.level_count() else ("batch", "root")
 
     def keys_step() -> tuple[bool, str]:
         problems = []
-        for which in ("batch", "root"):
+        for which in circuits:
             file = bundle.file(bundle.text("circuits", which, "vkey"))
             if _sha256(file) != bundle.text("circuits", which, "vkey_sha256"):
                 problems.append(f"{which} key file's SHA-256 differs from the manifest")
@@ -146,9 +150,9 @@ def audit_bundle(
                 problems.append(f"{which} key has {key.n_public} public signals, not 1")
                 continue
             vkeys[which] = key
-        return not problems, "; ".join(
-            problems
-        ) or "both key files match their hashes; one public signal each"
+        return not problems, "; ".join(problems) or (
+            f"{len(circuits)} key files match their hashes; one public signal each"
+        )
 
     report.attempt("verification keys", keys_step)
 
@@ -173,45 +177,61 @@ def audit_bundle(
             else "public signal is NOT the commitment listed for this batch",
         )
 
-    # 5-6. Slots, padding and the global root.
-    slots_ok = False
+    # 5. The padding commitment, then the levels of nodes (rounds larger than one root).
+    padding: int | None = None
 
+    def padding_step() -> tuple[bool, str]:
+        nonlocal padding
+        if market is None or size is None:
+            return False, "no valid snapshot to recompute the padding commitment"
+        expected = batch_digest(market, [], size, bundle.integer("round_id")).commitment
+        if expected != bundle.integer("padding_commitment"):
+            return False, "the padding commitment is not that of a batch of padding accounts in this round"
+        padding = expected
+        return True, "that of a batch of padding accounts under this snapshot and round id, recomputed"
+
+    report.attempt("padding", padding_step)
+
+    def verify_step(report: Report, name: str, key: VerificationKey | None, item: BundleProof) -> None:
+        _verify(report, name, key, item, backend)
+
+    levels = check_levels(bundle, report, vkeys["node"], padding, commitments, verify_step)
+    top = levels[-1]
+
+    # 6-7. Slots, each commitment once, the global root.
     def slots_step() -> tuple[bool, str]:
-        nonlocal slots_ok
         slots = bundle.integer("slots")
         if slots != bundle.integer("circuits", "root", "slots") or slot_count(slots) != slots:
             return False, f"slots {slots} is not the root circuit's power of four"
-        if not 1 <= len(commitments) <= slots:
-            return False, f"{len(commitments)} batches do not fit {slots} slots"
-        if market is None or size is None:
-            return False, "no valid snapshot to recompute the padding commitment"
-        padding = batch_digest(market, [], size, bundle.integer("round_id")).commitment
-        if padding != bundle.integer("padding_commitment"):
-            return False, "the padding commitment is not that of a batch of padding accounts"
-        slots_ok = True
-        return True, f"{len(commitments)} batches in {slots} slots; padding commitment recomputed"
+        if len(levels) != bundle.level_count() + 1:
+            return False, "a level of nodes could not be checked"
+        if not 1 <= len(top) <= slots:
+            return False, f"{len(top)} commitments do not fit {slots} slots"
+        return True, f"{len(top)} commitments in {slots} slots"
 
-    report.attempt("slots", slots_step)
+    slots_ok = report.attempt("slots", slots_step)
 
     def distinct_step() -> tuple[bool, str]:
-        seen: dict[int, int] = {}
-        for index, value in enumerate(commitments):
-            if value in seen:
-                return False, f"batch {index} repeats the commitment of batch {seen[value]}"
-            seen[value] = index
-        if slots_ok and bundle.integer("padding_commitment") in seen:
-            return False, f"batch {seen[bundle.integer('padding_commitment')]} is the padding commitment"
-        return True, f"{len(commitments)} distinct commitments, none of them padding"
+        seen: dict[int, str] = {}
+        for level, listed in enumerate(levels):
+            for index, value in enumerate(listed):
+                here = f"batch {index}" if level == 0 else f"node {index} of level {level}"
+                if value in seen:
+                    return False, f"{here} repeats the commitment of {seen[value]}"
+                if value == padding:
+                    return False, f"{here} is the padding commitment"
+                seen[value] = here
+        return True, f"{len(seen)} distinct commitments, none of them padding"
 
     report.attempt("distinct batches", distinct_step)
 
     def root_step() -> tuple[bool, str]:
-        if not slots_ok:
+        if not slots_ok or padding is None:
             return False, "slots unchecked"
         slots = bundle.integer("slots")
-        filled = [*commitments, *([bundle.integer("padding_commitment")] * (slots - len(commitments)))]
+        filled = [*top, *([padding] * (slots - len(top)))]
         same = MerkleTree4(filled).root == bundle.integer("global_root")
-        return same, "recomputed from the batch commitments: " + ("matches" if same else "does NOT match")
+        return same, "recomputed from the top-level commitments: " + ("matches" if same else "does NOT match")
 
     report.attempt("global root", root_step)
 

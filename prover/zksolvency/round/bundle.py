@@ -5,11 +5,13 @@ Layout (every proof and key in the snarkjs formats)::
     manifest.json                       what was proven (below)
     market.json                         the snapshot, byte for byte as the operator gave it
     keys/batch_verification_key.json    the batch circuit's verification key
+    keys/node_verification_key.json     the node circuit's (rounds with levels of nodes only)
     keys/root_verification_key.json     the root circuit's verification key
     batches/NNNNNN.proof.json, .public.json   one proof per batch (public: its commitment c_b)
+    levels/L/NNNNNN.proof.json, .public.json  one proof per node of level L (public:
+                                        Poseidon(root over its children, its commitment))
     root.proof.json, root.public.json   the root proof (public: P)
-    oracle/signatures.json, oracle/committee.json   the committee's signatures over the snapshot
-                                        and the committee (round prove --signatures; round.bundle_oracle)
+    oracle/...                          the committee's signatures (when given)
 
 ``manifest.json`` (``format`` ``zksolvency-bundle/2``; every big integer a decimal string):
 ``round_id``; ``market`` (file, SHA-256 of its bytes, ``hash`` = MarketHash of the snapshot
@@ -17,15 +19,17 @@ padded to the circuit); ``circuits.batch`` / ``circuits.root`` (name, size, cons
 SHA-256 of ``.r1cs``, ``.zkey`` and of the verification key file, its path); ``setup``
 (whether the keys come from an UNSAFE dev ptau); ``accounts`` (the count, or the
 ``--pad-to`` count with ``padded: true``); ``batches`` (per batch its commitment
-``Poseidon(root, sums hash, market hash, round id)`` and files); ``slots`` and
+``Poseidon(root, sums hash, market hash, round id)`` and files); ``levels`` (per level of
+the tree of roots, bottom up, its ``fan_in`` and per node its commitment and files; empty
+when the top root takes the batches, ``round.levels``); ``slots`` (the top root's) and
 ``padding_commitment``; ``global_root``; ``totals`` (the vector of ``A + I + 1`` sums:
 balances, net positions, the cost total; the same by asset and instrument name, and
 ``cost``); ``totals_hash``; ``public_value`` (``P``); ``root_proof``; ``oracle`` (the two
-oracle files and their SHA-256, when the round was proven with signatures); ``generator``
-(tool and versions).
+oracle files and their SHA-256, when the round was proven with signatures); ``proving``
+(executor, workers, wall time); ``generator`` (tool and versions).
 
-Version 2 (issue 11) added the cost total to the sums and the round id to every batch
-commitment; a version-1 bundle is refused by name.
+Version 2 (issues 11 and 16) added the cost total to the sums, the round id to every batch
+commitment, and the levels of nodes; a version-1 bundle is refused by name.
 
 Writing is atomic for the whole directory: it is built in a temporary sibling and then
 renamed into place. An existing bundle at the same path is swapped out in one
@@ -43,7 +47,7 @@ import os
 import platform
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,15 +68,24 @@ from zksolvency.errors import FormatError
 BUNDLE_FORMAT = "zksolvency-bundle/2"
 MANIFEST = "manifest.json"
 MARKET = "market.json"
-BATCH_VKEY = "keys/batch_verification_key.json"
-ROOT_VKEY = "keys/root_verification_key.json"
 ROOT_PROOF = "root.proof.json"
 ROOT_PUBLIC = "root.public.json"
 
 
+def vkey_file(circuit: str) -> str:
+    """Relative path of the verification key of ``circuit`` (``batch``, ``node`` or ``root``)."""
+    return f"keys/{circuit}_verification_key.json"
+
+
+def proof_files(level: int, index: int) -> tuple[str, str]:
+    """Relative paths of proof ``index`` of ``level``'s proof and public signals (0: batches)."""
+    folder = "batches" if level == 0 else f"levels/{level}"
+    return f"{folder}/{index:06d}.proof.json", f"{folder}/{index:06d}.public.json"
+
+
 def batch_files(index: int) -> tuple[str, str]:
     """Relative paths of batch ``index``'s proof and public signals."""
-    return f"batches/{index:06d}.proof.json", f"batches/{index:06d}.public.json"
+    return proof_files(0, index)
 
 
 @dataclass(frozen=True)
@@ -83,13 +96,13 @@ class BundleProof:
 
 @dataclass(frozen=True)
 class BundleContents:
-    """Everything a bundle holds, ready to write."""
+    """Everything a bundle holds, ready to write; ``proofs`` (``(level, index, proof)`` of every
+    batch and node) may be a generator, read as it is written."""
 
     manifest: dict[str, object]
     market_bytes: bytes
-    batch_vkey: VerificationKey
-    root_vkey: VerificationKey
-    batches: Sequence[BundleProof]
+    vkeys: Mapping[str, VerificationKey]
+    proofs: Iterable[tuple[int, int, BundleProof]]
     root: BundleProof
     extra_files: Mapping[str, bytes] = field(default_factory=dict)  # relative path -> bytes (oracle/)
 
@@ -147,10 +160,10 @@ def write_bundle(out: Path, contents: BundleContents) -> None:
 
     def fill(folder: Path) -> None:
         (folder / MARKET).write_bytes(contents.market_bytes)
-        write_vkey(folder / BATCH_VKEY, contents.batch_vkey)
-        write_vkey(folder / ROOT_VKEY, contents.root_vkey)
-        for index, item in enumerate(contents.batches):
-            proof_path, public_path = batch_files(index)
+        for circuit, vkey in contents.vkeys.items():
+            write_vkey(folder / vkey_file(circuit), vkey)
+        for level, index, item in contents.proofs:
+            proof_path, public_path = proof_files(level, index)
             write_proof(folder / proof_path, item.proof)
             write_public(folder / public_path, item.public)
         write_proof(folder / ROOT_PROOF, contents.root.proof)
@@ -245,6 +258,32 @@ class Bundle:
         return BundleProof(
             read_proof(self.file(self.text("batches", index, "proof"))),
             read_public(self.file(self.text("batches", index, "public"))),
+        )
+
+    def level_count(self) -> int:
+        """Levels of nodes between the batches and the top root (0 for most rounds)."""
+        levels = self.manifest.get("levels", [])
+        if not isinstance(levels, list):
+            raise FormatError(f"{self.path / MANIFEST}: levels is not a list")
+        return len(levels)
+
+    def fan_in(self, level: int) -> int:
+        return self.integer("levels", level - 1, "fan_in")
+
+    def level_commitments(self, level: int) -> list[int]:
+        """The commitments listed at ``level`` (0: the batches)."""
+        if level == 0:
+            return self.commitments()
+        nodes = self.field("levels", level - 1, "nodes")
+        if not isinstance(nodes, list):
+            raise FormatError(f"{self.path / MANIFEST}: levels[{level - 1}].nodes is not a list")
+        return [self.integer("levels", level - 1, "nodes", k, "commitment") for k in range(len(nodes))]
+
+    def node_proof(self, level: int, index: int) -> BundleProof:
+        where = ("levels", level - 1, "nodes", index)
+        return BundleProof(
+            read_proof(self.file(self.text(*where, "proof"))),
+            read_public(self.file(self.text(*where, "public"))),
         )
 
     def root_proof(self) -> BundleProof:

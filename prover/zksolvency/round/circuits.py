@@ -78,6 +78,7 @@ class CircuitEntry:
 class Manifest:
     batches: tuple[CircuitEntry, ...]
     roots: tuple[CircuitEntry, ...]
+    nodes: tuple[CircuitEntry, ...] = ()
 
     def batch_circuit(self, shape: str, batch: int | None) -> CircuitEntry:
         """The batch circuit with the shape ``(A, I, S)`` of entry ``shape`` and batch size ``batch``.
@@ -115,6 +116,28 @@ class Manifest:
             "(use a larger batch size, or add a main_root_*.circom and a manifest entry)"
         )
 
+    def root_slots(self, assets: int, instruments: int) -> list[int]:
+        """The slot counts of the shipped root circuits for ``A, I``."""
+        return sorted(e.slots for e in self.roots if (e.assets, e.instruments) == (assets, instruments))
+
+    def node_circuit(self, assets: int, instruments: int, fan_in: int | None) -> CircuitEntry:
+        """The node circuit for ``A, I`` with ``fan_in`` children (``None``: the largest shipped)."""
+        fits = sorted(
+            (e for e in self.nodes if (e.assets, e.instruments) == (assets, instruments)),
+            key=lambda e: e.slots,
+        )
+        if not fits:
+            raise SetupError(f"{MANIFEST.name} ships no node circuit for A={assets}, I={instruments}")
+        if fan_in is None:
+            return fits[-1]
+        for entry in fits:
+            if entry.slots == fan_in:
+                return entry
+        shipped = ", ".join(str(e.slots) for e in fits)
+        raise SetupError(
+            f"--fan-in {fan_in}: the node circuits for A={assets}, I={instruments} take {shipped}"
+        )
+
     def shapes(self) -> str:
         return ", ".join(dict.fromkeys(e.name for e in self.batches))
 
@@ -137,6 +160,7 @@ def load_manifest(path: Path = MANIFEST) -> Manifest:
     return Manifest(
         tuple(_entry(e, "solvency") for e in document.get("solvency", [])),
         tuple(_entry(e, "root") for e in document.get("root", [])),
+        tuple(_entry(e, "node") for e in document.get("node", [])),
     )
 
 

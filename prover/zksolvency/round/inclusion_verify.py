@@ -47,7 +47,7 @@ from zksolvency.errors import FormatError, InputError
 from zksolvency.ledger.commitment import batch_commitment, market_hash
 from zksolvency.ledger.leaf import LeafValues, id_commitment
 from zksolvency.ledger.packing import ARITY
-from zksolvency.ledger.round_tree import GlobalStep, root_from_global_path
+from zksolvency.ledger.round_tree import GlobalStep, root_from_global_path, round_public_value
 from zksolvency.ledger.sumtree import Node, PathStep, root_from_path
 from zksolvency.model.accounts import Account, account_from_obj
 from zksolvency.model.fields import decode_utf8
@@ -64,8 +64,17 @@ NOT_CHECKED = (
 
 
 @dataclass(frozen=True)
+class LevelStep:
+    """One level of nodes above the batch: the node, the hash of its totals, the child's path in it."""
+
+    node: int
+    totals_hash: int
+    path: list[GlobalStep]
+
+
+@dataclass(frozen=True)
 class InclusionProof:
-    """An inclusion file, parsed: the operator's statement, the listed leaf and both paths."""
+    """An inclusion file, parsed: the operator's statement, the listed leaf and every path."""
 
     round_id: int
     account_obj: object
@@ -76,7 +85,14 @@ class InclusionProof:
     sums_hash: int
     cost_sum: int
     batch_path: list[PathStep]
+    levels: list[LevelStep]
     global_path: list[GlobalStep]
+
+
+def _global_steps(path: object) -> list[GlobalStep]:
+    if not isinstance(path, list):
+        raise TypeError("a path is a list of steps")
+    return [GlobalStep(int(step["position"]), _ints(step["siblings"], "siblings")) for step in path]
 
 
 def _ints(values: object, what: str) -> tuple[int, ...]:
@@ -98,8 +114,10 @@ def parse_inclusion(document: object) -> InclusionProof:
             )
             for step in batch["path"]
         ]
-        global_path = [
-            GlobalStep(int(step["position"]), _ints(step["siblings"], "siblings")) for step in glob["path"]
+        global_path = _global_steps(glob["path"])
+        levels = [
+            LevelStep(int(item["node"]), int(str(item["totals_hash"])), _global_steps(item["path"]))
+            for item in document["levels"]
         ]
         return InclusionProof(
             round_id=int(str(document["round_id"])),
@@ -116,6 +134,7 @@ def parse_inclusion(document: object) -> InclusionProof:
             sums_hash=int(str(batch["sums_hash"])),
             cost_sum=int(str(batch["cost_sum"])),
             batch_path=batch_path,
+            levels=levels,
             global_path=global_path,
         )
     except (KeyError, TypeError, ValueError) as exc:
@@ -234,6 +253,48 @@ def _compare_values(
     _compare(report, "cost total", ["sum of costs"], [sum(holder.costs)], [leaf.cost_total], whose, "proven")
 
 
+def _node_root(child: int, step: LevelStep) -> int:
+    return root_from_global_path(child, step.path)
+
+
+def _climb_level(
+    report: Report,
+    bundle: Bundle,
+    parsed: InclusionProof,
+    level: int,
+    child: int,
+    index: int,
+    market_digest: int,
+    round_id: int,
+) -> bool:
+    """One level of nodes: the child's path gives the node's root, and with the node's totals
+    hash its commitment, which must be the one the bundle lists for that node."""
+    name = f"level {level} node"
+    if len(parsed.levels) < level:
+        return report.add(name, False, f"the file has no path through level {level} of the bundle's nodes")
+    step = parsed.levels[level - 1]
+    fan_in = bundle.fan_in(level)
+    try:
+        node_root = _node_root(child, step)
+    except ValueError as exc:
+        return report.add(name, False, f"the path in the node is malformed: {exc}")
+    listed = bundle.level_commitments(level)
+    commitment = round_public_value(node_root, step.totals_hash, market_digest, round_id)
+    where = step.node == index // fan_in and _index_of([s.position for s in step.path]) == index % fan_in
+    ok = where and 0 <= step.node < len(listed) and listed[step.node] == commitment
+    return report.add(
+        name,
+        ok,
+        "Poseidon(node root, totals hash, market hash, round id) "
+        + (
+            f"equals the commitment of node {step.node}"
+            if ok
+            else f"is not the commitment of node {step.node}"
+        )
+        + ("" if where else "; the path does not lead from this child to that node"),
+    )
+
+
 def verify_inclusion(
     bundle_path: Path, proof_path: Path, account_id: str, holder_record: Path | None = None
 ) -> Report:
@@ -333,15 +394,28 @@ def verify_inclusion(
     ):
         return report
 
-    # 5. Up the global tree to the round's root.
+    # 5. Up the levels of nodes (a round with a tree of roots), then the top tree.
+    c, index = c_b, b
+    for level in range(1, bundle.level_count() + 1):
+        if not _climb_level(report, bundle, parsed, level, c, index, digest_m, round_id):
+            return report
+        step = parsed.levels[level - 1]
+        c, index = round_public_value(_node_root(c, step), step.totals_hash, digest_m, round_id), step.node
+    if len(parsed.levels) != bundle.level_count():
+        report.add(
+            "levels",
+            False,
+            f"the file has {len(parsed.levels)} levels of nodes, the bundle {bundle.level_count()}",
+        )
+        return report
     try:
-        global_root = root_from_global_path(c_b, parsed.global_path)
+        global_root = root_from_global_path(c, parsed.global_path)
     except ValueError as exc:
         report.add("global root", False, f"the global path is malformed: {exc}")
         return report
     reached = (
         global_root == bundle.integer("global_root")
-        and _index_of([s.position for s in parsed.global_path]) == b
+        and _index_of([s.position for s in parsed.global_path]) == index
     )
     report.add(
         "global root",

@@ -1,64 +1,50 @@
-"""Prove a round: accounts + snapshot -> bundle + private inclusion files.
+"""Prove a round: accounts + snapshot -> bundle + private inclusion files, at any scale.
 
-1. Read and validate both files (nothing written on bad input).
-2. Refuse the round if any account is insolvent (:class:`InsolventAccounts`, nothing written).
-3. Pick the batch circuit (shape and batch size from ``circuits/manifest.json``) and the
-   smallest root circuit with enough slots; compile and set up both (cached).
-4. Open or create the private work folder (input fingerprint, round id, secrets).
-5. Place the accounts in batches (``round.plan``) and compute each batch's leaves, tree
-   and commitment in Python (``zksolvency.ledger``).
-6. Prove every batch not already recorded, on a process pool (witness + prove + verify
-   per batch; each worker records its batch atomically).
-7. Prove the root: slots = commitments padded with the padding commitment, totals,
+1. Read the snapshot; read the accounts file once, streaming: validate every line, refuse
+   the round if any account is insolvent (:class:`InsolventAccounts`), index the rest
+   (``round.plan``: 32 bytes per account; nothing written yet).
+2. Pick the batch circuit (shape and batch size from ``circuits/manifest.json``), the tree
+   of roots (``round.levels``: levels of node circuits while the batches outnumber the
+   fan-in) and the smallest top root with enough slots; compile and set each up (cached).
+3. Open or create the private work folder (input fingerprint, round id, the seed).
+4. Place the accounts in batches (a secret random order).
+5. Prove every batch not already recorded, on the executor (``round.executor``: this
+   process, a process pool, or Ray): jobs are made as workers free up, each re-reading
+   its accounts from the file, so memory grows with the batch size and the workers, not
+   with the account count. Workers return records; the driver writes them.
+6. Prove each level of nodes, then the top root:
    ``P = Poseidon(global_root, totals_hash, market_hash, round_id)``.
-8. Write the inclusion files, then the bundle (each a directory put in place atomically),
-   then remove the work folder.
+7. Write the inclusion files batch by batch, then the bundle (each a directory put in
+   place atomically), then remove the work folder.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from zksolvency.circuit.formats.snarkjs_json import read_vkey
-from zksolvency.circuit.solvency_inputs import batch_inputs
-from zksolvency.errors import InputError
+from zksolvency.errors import InputError, SetupError
 from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
 from zksolvency.ledger.batch import BatchDigest, batch_digest
 from zksolvency.ledger.commitment import ROUND_ID_BOUND
-from zksolvency.ledger.round_tree import RoundDigest, round_digest
+from zksolvency.ledger.round_tree import RoundDigest, node_public, round_digest
 from zksolvency.model.accounts import AccountFormat
-from zksolvency.round.bundle import (
-    BATCH_VKEY,
-    BUNDLE_FORMAT,
-    MARKET,
-    ROOT_PROOF,
-    ROOT_PUBLIC,
-    ROOT_VKEY,
-    BundleContents,
-    BundleProof,
-    batch_files,
-    generator_info,
-    write_bundle,
-)
+from zksolvency.model.market import read_market
+from zksolvency.round.bundle import BundleContents, BundleProof, write_bundle
 from zksolvency.round.bundle_oracle import oracle_files
-from zksolvency.round.circuits import CircuitKeys, load_manifest, prepare_keys
-from zksolvency.round.inclusion import inclusion_document, write_inclusion_dir
-from zksolvency.round.plan import (
-    RoundPlan,
-    RoundSecrets,
-    check_fits,
-    check_solvency,
-    plan_round,
-    read_round_inputs,
-)
+from zksolvency.round.circuits import CircuitEntry, CircuitKeys, load_manifest, prepare_keys, sha256_file
+from zksolvency.round.executor import Executor, make_executor
+from zksolvency.round.inclusion import write_inclusion_files
+from zksolvency.round.levels import TreeShape, tree_shape
+from zksolvency.round.manifest import round_manifest
+from zksolvency.round.plan import RoundPlan, RoundSecrets, check_fits, plan_round, scan_accounts
+from zksolvency.round.timing import Timing, write_timing
 from zksolvency.round.workdir import ProofRecord, WorkDir, fingerprint, work_dir_for
-from zksolvency.round.worker import Job, Prover, ProverSpec, init_worker, run_job
+from zksolvency.round.worker import BatchJob, Job, ProverSpec, RootJob, RoundContext
 
 Say = Callable[[str], None]
 
@@ -69,7 +55,13 @@ def _quiet(_message: str) -> None:
 
 @dataclass(frozen=True)
 class RoundOptions:
-    """Everything ``round prove`` takes."""
+    """Everything ``round prove`` takes.
+
+    ``executor``: ``pool`` (default), ``local`` or ``ray`` (with ``ray_address``: a cluster
+    address or ``local``). ``fan_in``: children per node of the tree of roots (default: the
+    largest shipped node circuit). ``seed``: the round's secret, for reproducible tests
+    only (a real round draws a fresh one).
+    """
 
     accounts: Path
     market: Path
@@ -83,8 +75,13 @@ class RoundOptions:
     pad_to: int | None = None
     inclusion_dir: Path | None = None
     ptau: Path | None = None
-    signatures: Path | None = None  # the committee's signatures over the snapshot (with committee)
+    signatures: Path | None = None
     committee: Path | None = None
+    executor: str = "pool"
+    ray_address: str | None = None
+    fan_in: int | None = None
+    retries: int = 2
+    seed: bytes | None = None
 
 
 class Progress:
@@ -97,7 +94,7 @@ class Progress:
         """Batch ``index`` is proven, verified and recorded."""
 
     def finish(self) -> None:
-        """Every batch is done (the root proof comes next)."""
+        """Every batch is done (the levels and the root proof come next)."""
 
 
 @dataclass
@@ -107,6 +104,7 @@ class RoundResult:
     accounts: int
     batches: int
     slots: int
+    levels: tuple[int, ...]
     proven: int
     reused: int
     global_root: int
@@ -114,6 +112,7 @@ class RoundResult:
     totals_hash: int
     unsafe_setup: bool
     seconds: float
+    executor: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -123,53 +122,168 @@ def default_inclusion_dir(out: Path) -> Path:
     return out.parent / f"{out.name}.inclusion"
 
 
-def _spec(keys: CircuitKeys, backend: str, threads: int) -> ProverSpec:
-    return ProverSpec(str(keys.wasm), str(keys.zkey), str(keys.vkey), keys.vkey_sha256, backend, threads)
+@dataclass(frozen=True)
+class RoundCircuits:
+    """The circuits of a round and its tree shape."""
+
+    batch: CircuitEntry
+    node: CircuitEntry | None
+    root: CircuitEntry
+    shape: TreeShape
 
 
-def _usable(record: ProofRecord | None, expected: int, keys: CircuitKeys) -> bool:
-    return record is not None and record.commitment == expected and record.vkey_sha256 == keys.vkey_sha256
-
-
-def run_jobs(
-    jobs: Sequence[Job], spec: ProverSpec, workers: int, on_done: Callable[[int, ProofRecord], None]
-) -> None:
-    """Prove ``jobs`` with ``workers`` processes (in this process when 1); ``on_done`` per job.
-
-    An exception (from a job or from ``on_done``) cancels what has not started and is
-    raised; finished jobs are already recorded by their workers.
-    """
-    if not jobs:
-        return
-    if workers <= 1:
-        prover = Prover(spec)
-        for job in jobs:
-            on_done(job.index, prover.run(job))
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding native threads
-    pool = concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=init_worker, initargs=(spec,)
-    )
+def choose_circuits(options: RoundOptions, count: int) -> RoundCircuits:
+    """The batch, node and top root circuits for ``count`` accounts (and dummies)."""
+    manifest = load_manifest()
+    batch = manifest.batch_circuit(options.shape, options.batch_size)
+    size = batch.size
+    n_batches = max(1, -(-count // size.batch))
+    roots = manifest.root_slots(size.assets, size.instruments)
+    if options.fan_in is not None:
+        fan_in = manifest.node_circuit(size.assets, size.instruments, options.fan_in).slots
+    else:
+        nodes = [
+            e.slots for e in manifest.nodes if (e.assets, e.instruments) == (size.assets, size.instruments)
+        ]
+        fan_in = max(nodes, default=max(roots, default=4))
     try:
-        futures = [pool.submit(run_job, job) for job in jobs]
-        for future in concurrent.futures.as_completed(futures):
-            index, record = future.result()
-            on_done(index, record)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        shape = tree_shape(n_batches, fan_in, roots)
+    except ValueError as exc:
+        raise SetupError(str(exc)) from None
+    node = manifest.node_circuit(size.assets, size.instruments, fan_in) if shape.depth else None
+    root = manifest.root_circuit(size.assets, size.instruments, shape.top_children)
+    return RoundCircuits(batch, node, root, shape)
 
 
-def _root_inputs(
-    digests: Sequence[BatchDigest], padding: BatchDigest, slots: int, market_digest: int, round_id: int
-) -> dict[str, object]:
-    """The input of ``SolvencyRoot(A, I, NB)``: every slot's root and sums, padding after the batches."""
-    filled = [*digests, *([padding] * (slots - len(digests)))]
-    return {
-        "batchRoot": [d.root for d in filled],
-        "batchSums": [list(d.sums) for d in filled],
-        "marketHash": market_digest,
-        "roundId": round_id,
+def _spec(keys: CircuitKeys, backend: str) -> ProverSpec:
+    return ProverSpec(str(keys.wasm), str(keys.zkey), str(keys.vkey), keys.vkey_sha256, backend)
+
+
+def _threads(kind: str, workers: int, ray_address: str | None) -> int:
+    cores = os.cpu_count() or 1
+    if kind == "local":
+        return 0
+    if kind == "ray" and ray_address not in (None, "local"):
+        return 1  # one CPU per actor on a cluster
+    return max(1, cores // workers)
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What the level above needs of a proof: its commitment and what it opens to."""
+
+    commitment: int
+    root: int
+    sums: tuple[int, ...]
+
+    @classmethod
+    def of(cls, record: ProofRecord) -> Opened:
+        return cls(record.commitment, record.root, record.sums)
+
+
+def _usable(record: ProofRecord | None, keys: CircuitKeys, commitment: int | None = None) -> bool:
+    return (
+        record is not None
+        and record.vkey_sha256 == keys.vkey_sha256
+        and (commitment is None or record.commitment == commitment)
+    )
+
+
+def _root_job(
+    circuit: str, level: int, index: int, children: Sequence[Opened], padding: BatchDigest, slots: int
+) -> tuple[RootJob, RoundDigest]:
+    """The job of a node (``circuit`` ``node``) or of the top root over ``children``, padded to ``slots``."""
+    pad = slots - len(children)
+    digest = round_digest(
+        [c.commitment for c in children],
+        [c.sums for c in children],
+        padding.commitment,
+        slots,
+        padding.market_hash,
+        padding.round_id,
+    )
+    inputs: dict[str, object] = {
+        "batchRoot": [c.root for c in children] + [padding.root] * pad,
+        "batchSums": [list(c.sums) for c in children] + [list(padding.sums)] * pad,
+        "marketHash": padding.market_hash,
+        "roundId": padding.round_id,
     }
+    expected = (
+        node_public(digest.global_root, digest.public_value) if circuit == "node" else digest.public_value
+    )
+    job = RootJob(
+        circuit, level, index, inputs, expected, digest.public_value, digest.global_root, digest.totals
+    )
+    return job, digest
+
+
+class _Recorder:
+    """Writes what the executor hands back, and keeps what the next level needs."""
+
+    def __init__(self, work: WorkDir, progress: Progress) -> None:
+        self.work = work
+        self.progress = progress
+        self.opened: dict[tuple[int, int], Opened] = {}
+        self.batch_seconds: list[float] = []
+
+    def __call__(self, job: Job, record: ProofRecord) -> None:
+        level = 0 if isinstance(job, BatchJob) else job.level
+        self.work.write_record(self.work.record_path(level, job.index), record)
+        self.opened[(level, job.index)] = Opened.of(record)
+        if isinstance(job, BatchJob):
+            self.batch_seconds.append(record.seconds)
+            self.progress.batch_done(job.index, record)
+
+
+def _prove_batches(
+    plan: RoundPlan, work: WorkDir, keys: CircuitKeys, executor: Executor, recorder: _Recorder
+) -> int:
+    """Every batch not yet recorded; returns how many were proven."""
+    missing: list[int] = []
+    for index in range(plan.batches):
+        record = work.read_record(work.record_path(0, index), tree=False)
+        if _usable(record, keys):
+            assert record is not None
+            recorder.opened[(0, index)] = Opened.of(record)
+        else:
+            missing.append(index)
+    recorder.progress.start(len(missing), plan.batches - len(missing))
+
+    def jobs() -> Iterator[Job]:
+        for index in missing:
+            yield BatchJob(index, tuple(plan.members(index)))
+
+    executor.run(jobs(), recorder)
+    recorder.progress.finish()
+    return len(missing)
+
+
+def _prove_level(
+    circuit: str,
+    level: int,
+    nodes: int,
+    children: Callable[[int], list[Opened]],
+    slots: int,
+    padding: BatchDigest,
+    work: WorkDir,
+    keys: CircuitKeys,
+    executor: Executor,
+    recorder: _Recorder,
+) -> dict[int, RoundDigest]:
+    """Every node of ``level`` (or the top root, level -1) not yet recorded; their digests."""
+    digests: dict[int, RoundDigest] = {}
+    jobs: list[Job] = []
+    for index in range(nodes):
+        job, digest = _root_job(circuit, level, index, children(index), padding, slots)
+        digests[index] = digest
+        record = work.read_record(work.record_path(level, index), tree=False)
+        if _usable(record, keys, job.commitment):
+            assert record is not None
+            recorder.opened[(level, index)] = Opened.of(record)
+        else:
+            jobs.append(job)
+    executor.run(jobs, recorder)
+    return digests
 
 
 def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | None = None) -> RoundResult:
@@ -182,42 +296,51 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
     if options.round_id is not None and not 0 <= options.round_id < ROUND_ID_BOUND:
         raise InputError(f"--round-id {options.round_id} is outside 0..2**64 - 1")
 
-    # 1-2. Inputs and the solvency gate.
-    inputs = read_round_inputs(options.accounts, options.market, options.fmt)
-    check_solvency(inputs.market, inputs.accounts)
-    manifest = load_manifest()
-    batch_entry = manifest.batch_circuit(options.shape, options.batch_size)
-    size = batch_entry.size
-    check_fits(inputs.market, inputs.accounts, size, options.pad_to)
-    if not inputs.accounts and not options.pad_to:
-        raise InputError(
-            f"{options.accounts}: no accounts; a round needs at least one (or --pad-to N for a round "
-            "of dummies)"
-        )
-    oracle = oracle_files(
-        options.signatures, options.committee, inputs.market_bytes, str(options.market), size
-    )
-    count = max(len(inputs.accounts), options.pad_to or 0)
-    n_batches = max(1, -(-count // size.batch))
-    root_entry = manifest.root_circuit(size.assets, size.instruments, n_batches)
-    say(
-        f"{len(inputs.accounts)} accounts, all solvent; {n_batches} batches of {size.batch} "
-        f"({batch_entry.name}), root circuit {root_entry.name}"
-    )
-
-    # 3. Circuits and keys.
+    # 1. The snapshot, the accounts in one streaming pass, and the solvency gate.
     mark = time.perf_counter()
-    batch_keys = prepare_keys(batch_entry, options.ptau, backend, say)
-    root_keys = prepare_keys(root_entry, options.ptau, backend, say)
+    market = read_market(options.market)
+    market_bytes = options.market.read_bytes()
+    batch_size = load_manifest().batch_circuit(options.shape, options.batch_size).size
+    check_fits(market, 0, batch_size, None)
+    oracle = oracle_files(
+        options.signatures, options.committee, market_bytes, str(options.market), batch_size
+    )
+    index = scan_accounts(options.accounts, market, options.fmt)
+    if index.count == 0 and not options.pad_to:
+        raise InputError(
+            f"{options.accounts}: no accounts; a round needs at least one "
+            "(or --pad-to N for a round of dummies)"
+        )
+    check_fits(market, index.count, batch_size, options.pad_to)
+    count = max(index.count, options.pad_to or 0)
+    timings["read accounts"] = time.perf_counter() - mark
+
+    # 2. Circuits, tree shape and keys.
+    circuits = choose_circuits(options, count)
+    shape, size = circuits.shape, circuits.batch.size
+    levels = (
+        f", {len(shape.levels)} level(s) of nodes ({', '.join(map(str, shape.levels))})"
+        if shape.depth
+        else ""
+    )
+    say(
+        f"{index.count} accounts, all solvent; {shape.batches} batches of {size.batch} "
+        f"({circuits.batch.name}){levels}, root circuit {circuits.root.name}"
+    )
+    mark = time.perf_counter()
+    batch_keys = prepare_keys(circuits.batch, options.ptau, backend, say)
+    node_keys = prepare_keys(circuits.node, options.ptau, backend, say) if circuits.node else None
+    root_keys = prepare_keys(circuits.root, options.ptau, backend, say)
     timings["compile and setup"] = time.perf_counter() - mark
 
-    # 4. The work folder.
+    # 3. The work folder.
     fp = fingerprint(
         {
-            "accounts": inputs.accounts_sha256,
-            "market": inputs.market_sha256,
-            "batch_circuit": batch_entry.name,
-            "root_circuit": root_entry.name,
+            "accounts": sha256_file(options.accounts),
+            "market": _sha256(market_bytes),
+            "batch_circuit": circuits.batch.name,
+            "node_circuit": circuits.node.name if circuits.node else None,
+            "root_circuit": circuits.root.name,
             "pad_to": options.pad_to,
         }
     )
@@ -232,183 +355,131 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
         say(f"resuming round {round_id} from {work.path}")
     else:
         round_id = options.round_id if options.round_id is not None else int(time.time())
-        round_secrets = RoundSecrets.fresh(inputs.accounts, options.pad_to)
+        round_secrets = RoundSecrets(options.seed) if options.seed is not None else RoundSecrets.fresh()
         work.create(fp, round_id, round_secrets)
 
-    # 5. Placement and the ledger.
-    mark = time.perf_counter()
-    plan = plan_round(inputs.market, inputs.accounts, size, round_secrets, options.pad_to)
-    digests = [batch_digest(inputs.market, batch, size, round_id) for batch in plan.batches]
-    padding = batch_digest(inputs.market, [], size, round_id)
-    timings["ledger"] = time.perf_counter() - mark
-
-    # 6. Batch proofs.
-    mark = time.perf_counter()
-    records: dict[int, ProofRecord] = {}
-    jobs: list[Job] = []
-    for index, (batch, digest) in enumerate(zip(plan.batches, digests, strict=True)):
-        path = work.batch_record_path(index)
-        record = work.read_record(path)
-        if _usable(record, digest.commitment, batch_keys):
-            records[index] = record  # type: ignore[assignment]
-        else:
-            jobs.append(
-                Job(index, batch_inputs(inputs.market, batch, size, round_id), digest.commitment, str(path))
-            )
-    cores = os.cpu_count() or 1
-    workers = max(1, min(options.workers or cores, len(jobs) or 1))
-    threads = max(1, cores // workers) if workers > 1 else 0
-    progress.start(len(jobs), len(records))
-
-    def done(index: int, record: ProofRecord) -> None:
-        records[index] = record
-        progress.batch_done(index, record)
-
-    run_jobs(jobs, _spec(batch_keys, backend, threads), workers, done)
-    progress.finish()
-    timings["batch proofs"] = time.perf_counter() - mark
-
-    # 7. The root proof.
-    mark = time.perf_counter()
-    rd = round_digest(
-        [d.commitment for d in digests],
-        [d.sums for d in digests],
-        padding.commitment,
-        root_entry.slots,
-        padding.market_hash,
-        round_id,
+    # 4. Placement.
+    plan = plan_round(market, index, size, round_secrets, options.pad_to)
+    padding = batch_digest(market, [], size, round_id)
+    specs = {"batch": _spec(batch_keys, backend), "root": _spec(root_keys, backend)}
+    if node_keys is not None:
+        specs["node"] = _spec(node_keys, backend)
+    workers = max(1, options.workers or os.cpu_count() or 1)
+    if options.executor == "pool":
+        workers = min(workers, plan.batches)
+    context = RoundContext(
+        market, size, round_id, specs, _threads(options.executor, workers, options.ray_address)
     )
-    root_path = work.root_record_path()
-    root_record = work.read_record(root_path)
-    if not _usable(root_record, rd.public_value, root_keys):
-        say("proving the root")
-        job = Job(
-            -1,
-            _root_inputs(digests, padding, root_entry.slots, padding.market_hash, round_id),
-            rd.public_value,
-            str(root_path),
-        )
-        root_record = Prover(_spec(root_keys, backend, 0)).run(job)
-    assert root_record is not None
-    timings["root proof"] = time.perf_counter() - mark
 
-    # 8. Inclusion files, bundle, clean-up.
+    # 5-6. Batches, levels, the top root.
+    recorder = _Recorder(work, progress)
+    with make_executor(context, options.executor, workers, options.ray_address, options.retries) as executor:
+        say(f"proving on {executor.describe()}")
+        mark = time.perf_counter()
+        proven = _prove_batches(plan, work, batch_keys, executor, recorder)
+        timings["batch proofs"] = time.perf_counter() - mark
+        if recorder.batch_seconds:
+            median = sorted(recorder.batch_seconds)[len(recorder.batch_seconds) // 2]
+            write_timing(batch_keys.zkey.parent, Timing(median, executor.workers, os.cpu_count() or 1))
+        mark = time.perf_counter()
+        for level in range(1, shape.depth + 1):
+            assert node_keys is not None
+            say(f"proving level {level}: {shape.count(level)} node(s)")
+
+            def children(node: int, level: int = level) -> list[Opened]:
+                return [recorder.opened[(level - 1, k)] for k in shape.children(level, node)]
+
+            _prove_level(
+                "node",
+                level,
+                shape.count(level),
+                children,
+                shape.fan_in,
+                padding,
+                work,
+                node_keys,
+                executor,
+                recorder,
+            )
+        timings["levels"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        say("proving the root")
+        top = [recorder.opened[(shape.depth, k)] for k in range(shape.top_children)]
+        rd = _prove_level(
+            "root", -1, 1, lambda _i: top, shape.top_slots, padding, work, root_keys, executor, recorder
+        )[0]
+        timings["root proof"] = time.perf_counter() - mark
+        description = executor.describe()
+
+    # 7. Inclusion files, bundle, clean-up.
     mark = time.perf_counter()
     inclusion_dir = (options.inclusion_dir or default_inclusion_dir(options.out)).resolve()
-    write_inclusion_dir(inclusion_dir, _inclusion_documents(plan, digests, rd, round_id))
+    write_inclusion_files(inclusion_dir, plan, shape, work, recorder.opened, rd, padding)
+    seconds = time.perf_counter() - started
+    manifest = round_manifest(
+        market_sha256=_sha256(market_bytes),
+        market=market,
+        size=size,
+        shape=shape,
+        opened=recorder.opened,
+        padding=padding,
+        rd=rd,
+        keys={"batch": batch_keys, "node": node_keys, "root": root_keys},
+        accounts=index.count,
+        padded_to=options.pad_to,
+        proving={"executor": description, "workers": workers, "seconds": round(seconds, 3)},
+    )
     contents = BundleContents(
-        manifest=_manifest(
-            inputs.market_sha256, plan, digests, padding, rd, batch_keys, root_keys, len(inputs.accounts)
-        ),
-        market_bytes=inputs.market_bytes,
-        batch_vkey=read_vkey(batch_keys.vkey),
-        root_vkey=read_vkey(root_keys.vkey),
-        batches=[BundleProof(records[k].proof, records[k].public) for k in range(len(digests))],
-        root=BundleProof(root_record.proof, root_record.public),
+        manifest=manifest,
+        market_bytes=market_bytes,
+        vkeys={
+            name: read_vkey(k.vkey)
+            for name, k in (("batch", batch_keys), ("node", node_keys), ("root", root_keys))
+            if k
+        },
+        proofs=_bundle_proofs(work, shape),
+        root=_bundle_proof(work, -1, 0),
         extra_files=oracle.files if oracle is not None else {},
     )
     if oracle is not None:
         contents.manifest["oracle"] = oracle.manifest
     write_bundle(options.out.resolve(), contents)
     work.remove()
-    timings["bundle"] = time.perf_counter() - mark
+    timings["inclusion files and bundle"] = time.perf_counter() - mark
     return RoundResult(
         bundle=options.out.resolve(),
         inclusion_dir=inclusion_dir,
-        accounts=len(inputs.accounts),
-        batches=len(digests),
-        slots=root_entry.slots,
-        proven=len(jobs),
-        reused=len(digests) - len(jobs),
+        accounts=index.count,
+        batches=shape.batches,
+        slots=shape.top_slots,
+        levels=shape.levels,
+        proven=proven,
+        reused=shape.batches - proven,
         global_root=rd.global_root,
         public_value=rd.public_value,
         totals_hash=rd.totals_hash,
-        unsafe_setup=batch_keys.unsafe or root_keys.unsafe,
+        unsafe_setup=batch_keys.unsafe or root_keys.unsafe or bool(node_keys and node_keys.unsafe),
         seconds=time.perf_counter() - started,
+        executor=description,
         timings=timings,
     )
 
 
-def _inclusion_documents(
-    plan: RoundPlan, digests: Sequence[BatchDigest], rd: RoundDigest, round_id: int
-) -> dict[str, dict[str, object]]:
-    return {
-        account_id: inclusion_document(
-            plan.accounts[account_id],
-            place.salt,
-            plan.market,
-            place.batch,
-            place.position,
-            digests[place.batch],
-            rd,
-            round_id,
-        )
-        for account_id, place in plan.placements.items()
-    }
+def _sha256(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
-def _circuit_json(keys: CircuitKeys, vkey_file: str) -> dict[str, object]:
-    return {
-        **keys.entry.describe(),
-        "constraints": keys.constraints,
-        "domain_power": keys.domain_power,
-        "r1cs_sha256": keys.r1cs_sha256,
-        "zkey_sha256": keys.zkey_sha256,
-        "vkey": vkey_file,
-        "vkey_sha256": keys.vkey_sha256,
-    }
+def _bundle_proof(work: WorkDir, level: int, index: int) -> BundleProof:
+    record = work.read_record(work.record_path(level, index), tree=False)
+    if record is None:
+        raise SetupError(f"the record of proof {index} of level {level} disappeared from {work.path}")
+    return BundleProof(record.proof, record.public)
 
 
-def _manifest(
-    market_sha256: str,
-    plan: RoundPlan,
-    digests: Sequence[BatchDigest],
-    padding: BatchDigest,
-    rd: RoundDigest,
-    batch_keys: CircuitKeys,
-    root_keys: CircuitKeys,
-    n_accounts: int,
-) -> dict[str, object]:
-    n_assets, n_instruments = len(plan.market.assets), len(plan.market.instruments)
-    balances = {a.name: str(t) for a, t in zip(plan.market.assets, rd.totals[:n_assets], strict=True)}
-    positions = {
-        i.name: str(t)
-        for i, t in zip(
-            plan.market.instruments,
-            rd.totals[plan.size.assets : plan.size.assets + n_instruments],
-            strict=True,
-        )
-    }
-    batches = []
-    for index, digest in enumerate(digests):
-        proof_file, public_file = batch_files(index)
-        batches.append({"commitment": str(digest.commitment), "proof": proof_file, "public": public_file})
-    padded = plan.padded_to is not None
-    return {
-        "format": BUNDLE_FORMAT,
-        "round_id": str(rd.round_id),
-        "market": {"file": MARKET, "sha256": market_sha256, "hash": str(rd.market_hash)},
-        "circuits": {
-            "batch": _circuit_json(batch_keys, BATCH_VKEY),
-            "root": _circuit_json(root_keys, ROOT_VKEY),
-        },
-        "setup": {
-            "unsafe": batch_keys.unsafe or root_keys.unsafe,
-            "ptau": batch_keys.ptau,
-        },
-        "accounts": {"count": plan.padded_to if padded else n_accounts, "padded": padded},
-        "batches": batches,
-        "slots": len(rd.slots),
-        "padding_commitment": str(padding.commitment),
-        "global_root": str(rd.global_root),
-        "totals": {
-            "vector": [str(t) for t in rd.totals],
-            "balances": balances,
-            "positions": positions,
-            "cost": str(rd.totals[-1]),
-        },
-        "totals_hash": str(rd.totals_hash),
-        "public_value": str(rd.public_value),
-        "root_proof": {"proof": ROOT_PROOF, "public": ROOT_PUBLIC},
-        "generator": generator_info(),
-    }
+def _bundle_proofs(work: WorkDir, shape: TreeShape) -> Iterator[tuple[int, int, BundleProof]]:
+    """``(level, index, proof)`` of every batch and node, read from the records one at a time."""
+    for level in range(shape.depth + 1):
+        for index in range(shape.count(level)):
+            yield level, index, _bundle_proof(work, level, index)
