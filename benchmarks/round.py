@@ -1,53 +1,79 @@
-"""Time whole rounds at the reference size: generated accounts -> bundle, then an audit.
+"""Time whole rounds at the reference size: accounts/s and peak memory, per executor and worker count.
 
-    .venv/bin/python benchmarks/round.py [--count 1000 --count 10000] [--batch-size 16]
-        [--workers N] [--backend native|python] [--out benchmarks/results/round.md]
+    .venv/bin/python benchmarks/round.py [--count 1000 --count 10000] [--batch-size 64]
+        [--workers 1 --workers 2] [--executor pool --executor ray] [--fan-in 256]
+        [--out benchmarks/results/round.md]
 
 Accounts come from examples/generate_accounts.py (seeded; only the solvent ones are
 kept) against examples/market.json. Keys are made (or taken from the cache) before the
-clock starts; each row times `prove_round` (ledger, batch proofs, root proof, bundle and
-inclusion files) and, separately, `audit_bundle`. Prints wall time and accounts per
-second with the core count, and writes the table as Markdown.
+clock starts. Each configuration (count x executor x workers) runs ``round prove`` in a
+fresh process, so that its memory is its own; a sampler reads, every 0.2 s, the resident
+memory of that process, its children (the process pool's workers) and, for Ray, every
+``ray::`` process, and keeps the peak of their sum. The row gives the whole round's wall
+time (reading, batch proofs, levels, root, inclusion files and bundle, not compile and
+setup), accounts per second, the batch proofs' share, and that peak. An audit of each
+bundle follows, timed separately.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
-import platform
+import subprocess
 import sys
 import tempfile
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from zksolvency.groth16.kernels import DEFAULT_BACKEND
+from machine import cores_and_python, publish
 from zksolvency.model.accounts import Account, accounts_to_jsonl
 from zksolvency.model.margin import evaluate
 from zksolvency.model.market import Market, read_market
-from zksolvency.round import RoundOptions, audit_bundle, prove_round
-from zksolvency.round.circuits import load_manifest, prepare_keys
+from zksolvency.round.circuits import prepare_keys
+from zksolvency.round.prove import RoundOptions, choose_circuits
 from zksolvency.util.atomic import atomic_write_text
 
 REPO = Path(__file__).resolve().parent.parent
 MARKET = REPO / "examples" / "market.json"
 
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from zksolvency.round import RoundOptions, audit_bundle, prove_round
+args = json.loads(sys.argv[1])
+options = RoundOptions(
+    accounts=Path(args["accounts"]), market=Path(args["market"]), out=Path(args["out"]), shape="reference",
+    batch_size=args["batch"], workers=args["workers"], executor=args["executor"],
+    ray_address="local" if args["executor"] == "ray" else None, fan_in=args["fan_in"], round_id=args["count"],
+)
+result = prove_round(options)
+start = time.perf_counter()
+report = audit_bundle(result.bundle)
+audit = time.perf_counter() - start
+print(json.dumps({"seconds": result.seconds - result.timings.get("compile and setup", 0.0),
+                  "timings": result.timings, "batches": result.batches, "levels": list(result.levels),
+                  "slots": result.slots, "audit": audit, "ok": report.ok}))
+"""
+
 
 @dataclass(frozen=True)
 class Row:
     accounts: int
-    batch: int
+    executor: str
+    workers: int
     batches: int
-    slots: int
-    prove_s: float
+    levels: str
+    seconds: float
     batch_s: float
-    root_s: float
     audit_s: float
+    peak_mb: float
 
     @property
     def rate(self) -> float:
-        return self.accounts / self.prove_s
+        return self.accounts / self.seconds
 
 
 def solvent_accounts(market: Market, count: int) -> list[Account]:
@@ -66,69 +92,112 @@ def solvent_accounts(market: Market, count: int) -> list[Account]:
     return accounts[:count]
 
 
-def run(count: int, batch: int, workers: int | None, backend: str, work: Path) -> Row:
-    market = read_market(MARKET)
-    folder = work / f"n{count}"
-    folder.mkdir(parents=True, exist_ok=True)
-    accounts_path = folder / "accounts.jsonl"
-    atomic_write_text(accounts_path, accounts_to_jsonl(solvent_accounts(market, count), market))
-    options = RoundOptions(
-        accounts=accounts_path,
-        market=MARKET,
-        out=folder / "bundle",
-        shape="reference",
-        batch_size=batch,
-        workers=workers,
-        backend=backend,
-        round_id=count,
+def _rss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tree(root: int, ray: bool) -> set[int]:
+    """``root`` and its descendants; with ``ray``, every ``ray::`` / raylet / gcs process too."""
+    parents: dict[int, int] = {}
+    chosen: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        pid = int(entry.name)
+        try:
+            stat = (entry / "stat").read_text()
+            parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+            if ray:
+                command = (entry / "cmdline").read_bytes()
+                if b"ray::" in command or b"raylet" in command or b"gcs_server" in command:
+                    chosen.add(pid)
+        except (OSError, ValueError, IndexError):
+            continue
+    frontier = {root}
+    while frontier:
+        chosen |= frontier
+        frontier = {p for p, parent in parents.items() if parent in frontier and p not in chosen}
+    return chosen
+
+
+class PeakSampler(threading.Thread):
+    """The peak of the summed resident memory of a process tree (and Ray's processes)."""
+
+    def __init__(self, pid: int, ray: bool) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.ray = pid, ray
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid, self.ray)))
+            self.stop.wait(0.2)
+
+
+def run(
+    count: int, accounts: Path, executor: str, workers: int, batch: int, fan_in: int | None, work: Path
+) -> Row:
+    out = work / f"bundle-{count}-{executor}-{workers}"
+    args = {
+        "accounts": str(accounts), "market": str(MARKET), "out": str(out), "batch": batch,
+        "workers": workers, "executor": executor, "fan_in": fan_in, "count": count,
+    }  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, json.dumps(args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    start = time.perf_counter()
-    result = prove_round(options, say=lambda m: print(f"  {m}", flush=True))
-    prove_s = time.perf_counter() - start - result.timings.get("compile and setup", 0.0)
-    start = time.perf_counter()
-    report = audit_bundle(result.bundle, backend)
-    audit_s = time.perf_counter() - start
-    if not report.ok:
-        raise SystemExit(f"audit failed: {[c.line() for c in report.failed()]}")
+    sampler = PeakSampler(child.pid, executor == "ray")
+    sampler.start()
+    out, err = child.communicate()
+    sampler.stop.set()
+    sampler.join()
+    if child.returncode != 0:
+        raise SystemExit(f"round of {count} on {executor} x{workers} failed:\n{err[-3000:]}")
+    result = json.loads(out.strip().splitlines()[-1])
+    if not result["ok"]:
+        raise SystemExit(f"the audit of {count} on {executor} x{workers} failed")
     row = Row(
-        count,
-        batch,
-        result.batches,
-        result.slots,
-        prove_s,
-        result.timings["batch proofs"],
-        result.timings["root proof"],
-        audit_s,
-    )
+        count, executor, workers, result["batches"], "/".join(map(str, result["levels"])) or "-",
+        result["seconds"], result["timings"]["batch proofs"], result["audit"], sampler.peak / 2**20,
+    )  # fmt: skip
     print(
-        f"{count:>7,} accounts  B={batch}  {row.batches} batches / {row.slots} slots  "
-        f"prove {prove_s:8.1f} s  ({row.rate:6.2f} accounts/s)  audit {audit_s:6.1f} s",
+        f"{count:>8,} accounts  {executor:>4} x{workers}  {row.batches} batches  levels {row.levels}  "
+        f"{row.seconds:8.1f} s  {row.rate:6.2f} accounts/s  peak {row.peak_mb:7.0f} MB  "
+        f"audit {row.audit_s:5.1f} s",
         flush=True,
     )
     return row
 
 
-def markdown(rows: list[Row], backend: str, workers: int | None, note: str) -> str:
-    cores = os.cpu_count() or 1
+def markdown(rows: list[Row], batch: int, load: str, note: str) -> str:
     lines = [
         "# Rounds at the reference size",
         "",
         "Generated by `benchmarks/round.py`: accounts from `examples/generate_accounts.py` (solvent ones)",
-        "against `examples/market.json`, A = 4, I = 16, S = 16. Keys were made before timing (cached);",
-        "`prove` is `prove_round` without compile and setup (ledger, batch proofs, root proof, bundle,",
-        "inclusion files); `audit` is `audit_bundle` on the result.",
+        f"against `examples/market.json`, A = 4, I = 16, S = 16, batches of {batch}. Keys were made before",
+        "timing (cached). `round` is the whole `prove_round` minus compile and setup (reading, batch proofs,",
+        "levels, root, inclusion files, bundle); `peak` is the summed resident memory of the round's",
+        "processes (driver, pool workers, Ray's processes), sampled every 0.2 s; `audit` is `audit_bundle`.",
         "",
-        f"Machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; "
-        f"prover backend `{backend}`, workers {workers or cores}.",
+        f"Machine: {cores_and_python()}; load average at the start {load}.",
         "",
-        "| accounts | batch | batches | slots | prove (s) | batch proofs (s) | root proof (s) "
-        "| accounts/s | audit (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| accounts | executor | workers | batches | levels | round (s) | batch proofs (s) | accounts/s "
+        "| peak (MB) | audit (s) |",
+        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
-            f"| {r.accounts:,} | {r.batch} | {r.batches} | {r.slots} | {r.prove_s:.1f} | {r.batch_s:.1f} | "
-            f"{r.root_s:.1f} | {r.rate:.2f} | {r.audit_s:.1f} |"
+            f"| {r.accounts:,} | {r.executor} | {r.workers} | {r.batches} | {r.levels} | {r.seconds:.1f} "
+            f"| {r.batch_s:.1f} | {r.rate:.2f} | {r.peak_mb:.0f} | {r.audit_s:.1f} |"
         )
     if note:
         lines += ["", note]
@@ -140,26 +209,30 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--count", type=int, action="append", help="accounts per round (repeatable)")
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--backend", default=DEFAULT_BACKEND)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--workers", type=int, action="append", help="worker counts (repeatable)")
+    parser.add_argument("--executor", action="append", choices=["pool", "ray", "local"])
+    parser.add_argument("--fan-in", type=int, default=None)
     parser.add_argument("--note", default="", help="a line added under the table")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "round.md")
     args = parser.parse_args()
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     counts = args.count or [1000, 10000]
-    manifest = load_manifest()
-    entry = manifest.batch_circuit("reference", args.batch_size)
-    print(f"keys for {entry.name} ...", flush=True)
-    prepare_keys(entry, None, args.backend, lambda m: print(f"  {m}", flush=True))
+    market = read_market(MARKET)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="zks-round-bench-") as tmp:
         for count in counts:
-            batches = -(-count // args.batch_size)
-            root = manifest.root_circuit(entry.assets, entry.instruments, batches)
-            prepare_keys(root, None, args.backend, lambda m: print(f"  {m}", flush=True))
-            rows.append(run(count, args.batch_size, args.workers, args.backend, Path(tmp)))
-    atomic_write_text(args.out, markdown(rows, args.backend, args.workers, args.note))
-    print(f"wrote {args.out}", file=sys.stderr)
+            circuits = choose_circuits(RoundOptions(MARKET, MARKET, Path(tmp), batch_size=args.batch_size,
+                                                    fan_in=args.fan_in), count)  # fmt: skip
+            for entry in (circuits.batch, circuits.node, circuits.root):
+                if entry is not None:
+                    prepare_keys(entry, say=lambda m: print(f"  {m}", flush=True))
+            path = Path(tmp) / f"accounts-{count}.jsonl"
+            atomic_write_text(path, accounts_to_jsonl(solvent_accounts(market, count), market))
+            for executor in args.executor or ["pool"]:
+                for workers in args.workers or [os.cpu_count() or 1]:
+                    rows.append(run(count, path, executor, workers, args.batch_size, args.fan_in, Path(tmp)))
+                    publish(markdown(rows, args.batch_size, load, args.note), args.out)
 
 
 if __name__ == "__main__":

@@ -71,3 +71,26 @@ def test_a_damaged_compiled_module_is_compiled_again(multiplier: CompiledCircuit
     cached.write_bytes(b"not machine code")
     assert WitnessCalculator(multiplier.wasm).calculate(INPUTS) == expected
     assert cached.read_bytes() != b"not machine code"
+
+
+def test_the_native_witness_bytes_are_the_packed_witness(poseidon_range: CompiledCircuit) -> None:
+    inputs = {"x": 42, "salt": 7, "limit": 10**9}
+    calculator = WitnessCalculator(poseidon_range.wasm)
+    data = calculator.calculate_bytes(inputs)
+    assert calculator._unchecked_calls
+    assert data == b"".join(v.to_bytes(32, "little") for v in _checked(poseidon_range, inputs))
+
+
+def test_native_witness_bytes_that_disagree_are_dropped(
+    poseidon_range: CompiledCircuit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = {"x": 43, "salt": 8, "limit": 10**9}
+    honest = b"".join(v.to_bytes(32, "little") for v in _checked(poseidon_range, inputs))
+
+    def skewed(*_args: object) -> bytes:
+        return honest[:-1] + bytes([honest[-1] ^ 1])  # the last signal read wrong
+
+    monkeypatch.setattr(wasm_fastcall.WitnessReader, "read_bytes", lambda self, *a: skewed(*a))
+    calculator = WitnessCalculator(poseidon_range.wasm)
+    assert calculator.calculate_bytes(inputs) == honest
+    assert not calculator._unchecked_calls

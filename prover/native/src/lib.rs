@@ -17,6 +17,7 @@ pub mod pippenger;
 pub mod prove;
 pub mod setup;
 pub mod verify;
+pub mod wasm_witness;
 
 use crate::fastmul::FastMul;
 use ark_bn254::{g1, g2, Fr, G1Affine, G2Affine};
@@ -450,6 +451,45 @@ fn verify_groth16(
         .map_err(err)
 }
 
+/// The witness of a circom wasm instance as `.wtns` data bytes (see `wasm_witness`).
+///
+/// The arguments are raw addresses handed over by `zksolvency.circuit.wasm_fastcall`.
+#[pyfunction]
+#[pyo3(name = "wasm_witness")]
+#[allow(clippy::too_many_arguments)]
+fn py_wasm_witness<'py>(
+    py: Python<'py>,
+    call: usize,
+    context: usize,
+    func: usize,
+    base: usize,
+    start: usize,
+    n8: usize,
+    count: usize,
+) -> PyResult<Bound<'py, PyBytes>> {
+    if call == 0 || context == 0 || func == 0 || base == 0 {
+        return Err(err("a null pointer for the wasm witness reader".into()));
+    }
+    // SAFETY: the Python caller passes the addresses of a live wasmtime store, its
+    // getWitness function, wasmtime's own unchecked-call entry point and the
+    // instance's memory base; see `wasm_witness::read_witness`.
+    let data = unsafe {
+        let call: wasm_witness::CallUnchecked =
+            std::mem::transmute::<usize, wasm_witness::CallUnchecked>(call);
+        wasm_witness::read_witness(
+            call,
+            context as *mut std::ffi::c_void,
+            func as *const std::ffi::c_void,
+            base as *const u8,
+            start,
+            n8,
+            count,
+        )
+    }
+    .map_err(err)?;
+    Ok(bytes(py, &data))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -476,5 +516,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dev_ptau, m)?)?;
     m.add_function(wrap_pyfunction!(g2_in_subgroup, m)?)?;
     m.add_function(wrap_pyfunction!(verify_groth16, m)?)?;
+    m.add_function(wrap_pyfunction!(py_wasm_witness, m)?)?;
     Ok(())
 }

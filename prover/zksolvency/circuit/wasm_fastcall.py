@@ -12,8 +12,13 @@ of a batch's witness time (measured: 5.3 of 6.6 s at 88,000 signals).
 result read from linear memory at a base address taken once (``getWitness`` does not
 grow memory). It uses wasmtime-py's ``_ffi`` bindings, which are not a public API, so
 :func:`make_reader` checks every name it needs and the caller verifies the reader against
-the checked path on the first signals; when anything is missing it returns ``None`` and
-the caller keeps the checked path.
+the checked path on a few signals; when anything is missing it returns ``None`` and the
+caller keeps the checked path.
+
+:meth:`WitnessReader.read_bytes` goes one step further when the native extension is
+built: it hands the same C entry point, store context, function and memory base to
+``_native.wasm_witness``, which loops in Rust and returns the witness as the ``.wtns``
+data section (``n8`` little-endian bytes per signal), ready for the native prover.
 """
 
 from __future__ import annotations
@@ -35,6 +40,19 @@ class WitnessReader:
         self._trap = ctypes.POINTER(ffi.wasm_trap_t)()
         base = ffi.wasmtime_memory_data(self._context, ctypes.byref(memory._memory))
         self._base = ctypes.cast(base, ctypes.c_void_p).value or 0
+
+    def read_bytes(self, count: int, start: int, n8: int) -> bytes | None:
+        """Signals ``0 .. count-1`` as ``count * n8`` bytes through the native loop; ``None`` without it."""
+        try:
+            from zksolvency import _native
+        except ImportError:
+            return None
+        ffi = self._ffi
+        call = ctypes.cast(ffi.dll.wasmtime_func_call_unchecked, ctypes.c_void_p).value or 0
+        context = ctypes.cast(self._context, ctypes.c_void_p).value or 0
+        return bytes(
+            _native.wasm_witness(call, context, ctypes.addressof(self._func), self._base, start, n8, count)
+        )
 
     def read(self, count: int, start: int, n8: int) -> list[int]:
         """Signals ``0 .. count-1``, each ``n8`` bytes little-endian at ``start`` after its call."""

@@ -44,7 +44,9 @@ from zksolvency.model.market import Market
 from zksolvency.round.plan import Member
 from zksolvency.round.workdir import ProofRecord, TreeData
 
-ProveFn = Callable[[Sequence[int]], tuple[Proof, list[int]]]
+#: A witness as the native prover takes it (``.wtns`` data bytes) or as integers (python backend).
+WitnessData = bytes | list[int]
+ProveFn = Callable[[WitnessData], tuple[Proof, list[int]]]
 
 
 class ProofFailed(ZkSolvencyError):
@@ -129,7 +131,7 @@ def load_prove_fn(zkey_path: str, backend: str) -> ProveFn:
 
         raw = read_zkey_raw(zkey_path)
 
-        def prove_native(witness: Sequence[int]) -> tuple[Proof, list[int]]:
+        def prove_native(witness: WitnessData) -> tuple[Proof, list[int]]:
             return prove_raw(raw, witness, secrets.randbelow(R), secrets.randbelow(R))
 
         return prove_native
@@ -140,7 +142,9 @@ def load_prove_fn(zkey_path: str, backend: str) -> ProveFn:
     zkey = read_zkey(zkey_path)
     kernels = get_kernels(backend)
 
-    def prove_reference(witness: Sequence[int]) -> tuple[Proof, list[int]]:
+    def prove_reference(witness: WitnessData) -> tuple[Proof, list[int]]:
+        if isinstance(witness, bytes):
+            raise TypeError("the python prover takes the witness as integers")
         return prove(zkey, witness, kernels)
 
     return prove_reference
@@ -155,7 +159,13 @@ class Prover:
         self.prove = load_prove_fn(spec.zkey, spec.backend)
         self.vkey = read_vkey(spec.vkey)
 
-    def checked_proof(self, witness: Sequence[int], expected: int, label: str) -> tuple[Proof, list[int]]:
+    def witness(self, inputs: dict[str, object]) -> WitnessData:
+        """The witness of ``inputs`` in the form this prover takes (bytes for the native one)."""
+        if self.spec.backend == "native":
+            return self.calculator.calculate_bytes(inputs)
+        return self.calculator.calculate(inputs)
+
+    def checked_proof(self, witness: WitnessData, expected: int, label: str) -> tuple[Proof, list[int]]:
         """Prove, then refuse a public signal other than ``expected`` or a proof that does not verify."""
         from zksolvency.groth16.verify import verify
 
@@ -174,7 +184,7 @@ class Prover:
 @dataclass
 class _Prepared:
     job: Job
-    witness: list[int]
+    witness: WitnessData
     expected: int
     record_fields: dict[str, object]
     started: float
@@ -197,7 +207,7 @@ class Worker:
     def _prepare(self, job: Job) -> _Prepared:
         started = time.perf_counter()
         if isinstance(job, RootJob):
-            witness = self.prover(job.circuit).calculator.calculate(job.inputs)
+            witness = self.prover(job.circuit).witness(job.inputs)
             fields: dict[str, object] = {"root": job.root, "sums": job.sums, "commitment": job.commitment}
             return _Prepared(job, witness, job.expected, fields, started)
         context = self.context
@@ -207,7 +217,7 @@ class Worker:
         ]
         digest = batch_digest(context.market, entries, context.size, context.round_id)
         inputs = batch_inputs(context.market, entries, context.size, context.round_id)
-        witness = self.prover("batch").calculator.calculate(inputs)
+        witness = self.prover("batch").witness(inputs)
         tree = TreeData(
             tuple((leaf.commitment, leaf.cost_total) for leaf in digest.leaves),
             tuple(tuple(level) for level in digest.tree.levels),
