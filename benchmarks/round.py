@@ -32,6 +32,8 @@ from machine import cores_and_python, publish
 from zksolvency.model.accounts import Account, accounts_to_jsonl
 from zksolvency.model.margin import evaluate
 from zksolvency.model.market import Market, read_market
+from zksolvency.oracle.committee import write_committee
+from zksolvency.oracle.demo_committee import demo_committee, demo_sign
 from zksolvency.round.circuits import prepare_keys
 from zksolvency.round.prove import RoundOptions, choose_circuits
 from zksolvency.util.atomic import atomic_write_text
@@ -48,6 +50,7 @@ options = RoundOptions(
     accounts=Path(args["accounts"]), market=Path(args["market"]), out=Path(args["out"]), shape="reference",
     batch_size=args["batch"], workers=args["workers"], executor=args["executor"],
     ray_address="local" if args["executor"] == "ray" else None, fan_in=args["fan_in"], round_id=args["count"],
+    signatures=Path(args["signatures"]), committee=Path(args["committee"]),
 )
 result = prove_round(options)
 start = time.perf_counter()
@@ -148,6 +151,7 @@ def run(
     args = {
         "accounts": str(accounts), "market": str(MARKET), "out": str(out), "batch": batch,
         "workers": workers, "executor": executor, "fan_in": fan_in, "count": count,
+        "signatures": str(work / "market.signatures.json"), "committee": str(work / "committee.json"),
     }  # fmt: skip
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, json.dumps(args)],
@@ -221,6 +225,9 @@ def main() -> None:
     market = read_market(MARKET)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="zks-round-bench-") as tmp:
+        # The snapshot signed 3 of 5 by the PUBLIC demo committee, as in the demo (the audit wants a quorum).
+        demo_sign(MARKET, (4, 16, 16), Path(tmp) / "market.signatures.json")
+        write_committee(Path(tmp) / "committee.json", demo_committee())
         for count in counts:
             circuits = choose_circuits(RoundOptions(MARKET, MARKET, Path(tmp), batch_size=args.batch_size,
                                                     fan_in=args.fan_in), count)  # fmt: skip
