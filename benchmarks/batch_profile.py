@@ -14,7 +14,9 @@ worker runs (``zksolvency.round.worker``), timed one by one in this process:
 * inputs: the circuit inputs (``batch_inputs``);
 * load: loading the circuit (witness calculator, proving key, verification key) once
   per worker, first without, then with the compiled-wasm cache;
-* witness: circom's witness calculator under wasmtime;
+* witness: circom's witness calculator under wasmtime, read out as Python integers (what
+  the python backend takes) and as ``.wtns`` bytes in one native loop (what the native
+  prover takes, and what a round's workers use);
 * prove: the native Groth16 prover, with 1 thread and with every core;
 * verify: the native verifier;
 * record: the proof record and batch tree as JSON, written atomically.
@@ -123,7 +125,9 @@ def profile(batch: int, repeat: int, work: Path) -> list[tuple[str, float]]:
     prover = Prover(spec)
     rows.append(("load the circuit, wasm from the cache", time.perf_counter() - start))
     t, _ = _median(lambda: prover.calculator.calculate(inputs), repeat)
-    rows.append(("witness (wasmtime)", t))
+    rows.append(("witness as integers (wasmtime, Python reads)", t))
+    t, _ = _median(lambda: prover.calculator.calculate_bytes(inputs), repeat)
+    rows.append(("witness as .wtns bytes (native read loop)", t))
     witness = prover.calculator.calculate(inputs)
     wtns = work / "w.wtns"
     write_wtns(wtns, witness, prover.calculator.prime)
