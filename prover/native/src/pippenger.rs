@@ -320,6 +320,51 @@ pub fn msm_vec<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     }
 }
 
+/// Points per slice of [`signed_sum`] at least: a slice's batch-affine rounds end with a few
+/// rounds of few pairs, each paying a whole inversion.
+const UNIT_SLICE: usize = 1 << 12;
+
+/// `sum_i s_i P_i` for signs `s_i = -1` where `negative[i]`, else `+1`: the terms of scalars
+/// `1` and `-1`.
+///
+/// It is a one-bucket Pippenger: a window of `c = 1` bit whose digits are the signs, so
+/// every point lands in bucket 1 and the sum is that bucket's batch-affine sum (eight
+/// additions to a vector on AVX-512 IFMA), about 6 multiplications a point against 11 for
+/// a mixed Jacobian addition. The points are cut into slices summed in parallel.
+pub fn signed_sum<C: SWCurveConfig<BaseField: FastMul>>(
+    bases: &[Affine<C>],
+    negative: &[bool],
+) -> Projective<C> {
+    assert_eq!(bases.len(), negative.len(), "one sign per point");
+    if bases.len() < SMALL {
+        return bases
+            .iter()
+            .zip(negative)
+            .map(|(p, &neg)| if neg { -*p } else { *p })
+            .fold(Projective::<C>::zero(), |acc, p| acc + p);
+    }
+    let slice = bases
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(UNIT_SLICE);
+    bases
+        .par_chunks(slice)
+        .zip(negative.par_chunks(slice))
+        .map(|(pts, neg)| slice_sum(pts, neg, Simd::new(pts).as_ref()))
+        .reduce(Projective::<C>::zero, |a, b| a + b)
+}
+
+/// One slice of [`signed_sum`]: the window of the signs' digits, on the vector path when
+/// `simd` (the slice's vector form) is given.
+fn slice_sum<C: SWCurveConfig<BaseField: FastMul>>(
+    pts: &[Affine<C>],
+    negative: &[bool],
+    simd: Option<&Simd>,
+) -> Projective<C> {
+    let digits: Vec<i16> = negative.iter().map(|&n| if n { -1 } else { 1 }).collect();
+    window_sum(Some(pts), simd, &digits, 1, 0, 1)
+}
+
 /// [`msm_windowed`] with the window chosen for these scalars (as many as there are points).
 fn msm_sized<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     bases: Option<&[Affine<C>]>,
@@ -364,7 +409,7 @@ fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
 mod tests {
     use super::*;
     use ark_bn254::{g1, g2};
-    use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
+    use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
     use ark_ff::{PrimeField, UniformRand};
     use ark_std::test_rng;
 
@@ -522,5 +567,62 @@ mod tests {
             check::<g2::Config>(m, false);
             check::<g2::Config>(m, true);
         }
+    }
+
+    fn random_bases<C: SWCurveConfig<ScalarField = Fr>>(m: usize) -> Vec<Affine<C>> {
+        let mut rng = test_rng();
+        let g = Projective::<C>::generator();
+        let pts: Vec<Projective<C>> = (0..m).map(|_| g * Fr::rand(&mut rng)).collect();
+        Projective::<C>::normalize_batch(&pts)
+    }
+
+    /// The sum of signed points, on the scalar path and (where the CPU has IFMA) the vector
+    /// one, with equal and opposite points among them (doublings, `P + (-P)`: the vector
+    /// path falls back); from one slice to several.
+    fn signed_sum_check<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(sizes: &[usize]) {
+        for &m in sizes {
+            let mut pts = random_bases::<C>(m);
+            let mut negative: Vec<bool> = (0..m).map(|i| i % 3 == 1).collect();
+            if m > 8 {
+                pts[1] = pts[0]; // P + P
+                negative[1] = negative[0];
+                pts[3] = pts[2]; // P - P
+                negative[3] = !negative[2];
+            }
+            let want: Projective<C> = pts
+                .iter()
+                .zip(&negative)
+                .map(|(p, &n)| if n { -p.into_group() } else { p.into_group() })
+                .sum();
+            assert_eq!(signed_sum(&pts, &negative), want, "m = {m}");
+            assert_eq!(slice_sum(&pts, &negative, None), want, "m = {m}");
+            if let Some(simd) = Simd::new(&pts) {
+                assert_eq!(slice_sum(&pts, &negative, Some(&simd)), want, "m = {m}");
+            }
+            // twin: one sign flipped moves the sum by twice that point
+            let mut flipped = negative.clone();
+            flipped[m - 1] = !flipped[m - 1];
+            let moved = signed_sum(&pts, &flipped);
+            let p = pts[m - 1].into_group();
+            assert_eq!(
+                moved,
+                if negative[m - 1] {
+                    want + p + p
+                } else {
+                    want - p - p
+                }
+            );
+            assert_ne!(moved, want);
+        }
+    }
+
+    #[test]
+    fn signed_sums_match_naive_sums_g1() {
+        signed_sum_check::<g1::Config>(&[1, 9, 63, 64, 65, 3000, 2 * UNIT_SLICE + 5]);
+    }
+
+    #[test]
+    fn signed_sums_match_naive_sums_g2() {
+        signed_sum_check::<g2::Config>(&[9, 64, 700]);
     }
 }
