@@ -38,11 +38,28 @@ fn window_count(bits: usize, c: usize) -> usize {
     (bits + 1).div_ceil(c)
 }
 
-/// The window minimising the cost model: 6 multiplications per batch-affine addition,
-/// 22 per bucket for the two running sums.
-fn window_bits(m: usize, bits: usize) -> usize {
+/// The cost of one bucket (its share of the two running sums, the sorting and the
+/// bookkeeping) over the cost of one bucket addition, as `(addition, bucket)` weights.
+///
+/// Portable path: about 6 multiplications per batch-affine addition against 22 for the
+/// running sums' two Jacobian additions. AVX-512 IFMA path: the additions run eight to a
+/// vector while the running sums stay scalar, so a bucket weighs about 11 additions
+/// (fitted to single-thread sweeps of `c` over dense MSMs of 2,000 to 131,072 points in G1
+/// and G2, `docs/native.md`; the weight of 22/6 picked windows one or two bits too wide
+/// there, 5% to 26% slower).
+const fn bucket_weight(vector: bool) -> (usize, usize) {
+    if vector {
+        (1, 11)
+    } else {
+        (6, 22)
+    }
+}
+
+/// The window minimising `windows * (m * addition + 2^(c-1) * bucket)` (see [`bucket_weight`]).
+fn window_bits(m: usize, bits: usize, vector: bool) -> usize {
+    let (add, bucket) = bucket_weight(vector);
     (4..=15usize)
-        .min_by_key(|&c| window_count(bits, c) * (6 * m + 22 * (1usize << (c - 1))))
+        .min_by_key(|&c| window_count(bits, c) * (add * m + bucket * (1usize << (c - 1))))
         .expect("non-empty range")
 }
 
@@ -378,7 +395,7 @@ fn msm_sized<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
         .max()
         .unwrap_or(0)
         .max(1);
-    let c = window_bits(scalars.len(), bits);
+    let c = window_bits(scalars.len(), bits, simd.is_some());
     msm_windowed(bases, simd, scalars, c, window_count(bits, c))
 }
 
@@ -624,5 +641,29 @@ mod tests {
     #[test]
     fn signed_sums_match_naive_sums_g2() {
         signed_sum_check::<g2::Config>(&[9, 64, 700]);
+    }
+
+    /// The window of the cost model against the fastest window measured for dense G1 MSMs
+    /// on one thread (`docs/native.md`): within one bit on each path. The portable weights
+    /// on the vector path miss by two bits or more at some sizes.
+    #[test]
+    fn window_model_follows_the_measured_optima() {
+        let ifma = [(2000, 8), (8000, 8), (21000, 9), (65536, 11), (131072, 12)];
+        let portable = [(8000, 10), (21000, 11), (65536, 12), (131072, 13)];
+        for (m, best) in ifma {
+            assert!(
+                window_bits(m, 254, true).abs_diff(best) <= 1,
+                "IFMA, m = {m}"
+            );
+        }
+        for (m, best) in portable {
+            assert!(
+                window_bits(m, 254, false).abs_diff(best) <= 1,
+                "portable, m = {m}"
+            );
+        }
+        assert!(ifma
+            .iter()
+            .any(|&(m, best)| window_bits(m, 254, false).abs_diff(best) >= 2));
     }
 }
