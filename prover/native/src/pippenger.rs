@@ -176,6 +176,14 @@ enum Simd {
 
 #[cfg(all(target_arch = "x86_64", zks_ifma))]
 impl Simd {
+    /// Whether [`Simd::new`] gives a vector form for points of `C`.
+    fn supports<C: SWCurveConfig>() -> bool {
+        use ark_bn254::{g1, g2};
+        use std::any::TypeId;
+        crate::ifma::available()
+            && [TypeId::of::<g1::Config>(), TypeId::of::<g2::Config>()].contains(&TypeId::of::<C>())
+    }
+
     /// `Some` when `C` is BN254's G1 or G2 and the CPU has the instructions.
     fn new<C: SWCurveConfig>(bases: &[Affine<C>]) -> Option<Simd> {
         use ark_bn254::{g1, g2, G1Affine, G2Affine};
@@ -291,6 +299,10 @@ struct Simd;
 
 #[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
 impl Simd {
+    fn supports<C: SWCurveConfig>() -> bool {
+        false
+    }
+
     fn new<C: SWCurveConfig>(_bases: &[Affine<C>]) -> Option<Simd> {
         None
     }
@@ -309,19 +321,29 @@ impl Simd {
     }
 }
 
-/// Points per part at most: a larger MSM is cut into parts of at most this many points, each
-/// a Pippenger of its own, and the parts' sums are added.
+/// Points per part at most on the vector path: a larger MSM is cut into parts of at most this
+/// many points, each a Pippenger of its own, and the parts' sums are added.
 ///
 /// One Pippenger over all the points does fewer additions, but its passes over the points and
 /// the buckets leave the caches: on the AVX-512 IFMA path a G1 MSM of 2^19 dense scalars ran
-/// about 30% faster as eight parts of 2^16 (single thread, `docs/native.md`); the portable
-/// path gained about 4%.
+/// 27% faster as eight parts of 2^16 (single thread, `docs/native.md`). The portable path,
+/// whose additions wait on the multiplier rather than on memory, measured no gain (within
+/// the noise, 3% either way) and keeps one Pippenger.
 const PART: usize = 1 << 16;
 
 /// The length of the parts of `m` points: as few parts as [`PART`] allows, all of that
 /// length but the last, which is shorter by less than the number of parts.
 fn part_len(m: usize) -> usize {
     m.div_ceil(m.div_ceil(PART).max(1)).max(1)
+}
+
+/// [`part_len`] where the vector path takes points of `C`, else one part.
+fn part_len_for<C: SWCurveConfig>(m: usize) -> usize {
+    if Simd::supports::<C>() {
+        part_len(m)
+    } else {
+        m
+    }
 }
 
 /// `sum_i scalars[i] * bases[i]` (scalars in normal form, below `r`).
@@ -334,7 +356,7 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     if m < SMALL {
         return Projective::<C>::msm_bigint(&bases[..m], &scalars[..m]);
     }
-    msm_in_parts(&bases[..m], &scalars[..m], part_len(m))
+    msm_in_parts(&bases[..m], &scalars[..m], part_len_for::<C>(m))
 }
 
 /// [`msm`] as a sum of Pippengers over parts of `len` points.
@@ -362,7 +384,7 @@ pub fn msm_vec<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     }
     let mut bases = bases;
     bases.truncate(m);
-    vec_in_parts(bases, &scalars[..m], part_len(m))
+    vec_in_parts(bases, &scalars[..m], part_len_for::<C>(m))
 }
 
 /// [`msm_vec`] over parts of `len` points (`scalars` as many as the points).
