@@ -12,7 +12,12 @@ verifier; the timing of that is reported too). The native prover's peak
 memory is read from ``ru_maxrss`` of a subprocess that only proves. It
 prints a table and writes it to ``benchmarks/results/prove.md``.
 
+With ``--baseline REF`` the native prover of git ref ``REF`` (built apart by
+``benchmarks/baseline.py``) is timed too, in the same alternation, in a child
+interpreter that times only its ``prove_files`` call; its proofs are verified.
+
     .venv/bin/python benchmarks/prove.py [--sizes 12 14 16 18] [--repeat 3] [--python-max 14]
+        [--baseline main] [--out FILE]
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -27,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from baseline import build, child_env, describe
 from machine import cores_and_python, publish
 from zksolvency import _native, toolchain
 from zksolvency.circuit.compile import compile_circuit
@@ -95,6 +102,18 @@ print(kb("VmHWM"))
 """
 
 
+#: Run in a fresh interpreter of the baseline's package: one timed proof, written out for checking.
+BASELINE_SCRIPT = """
+import sys, time
+from zksolvency.circuit.formats.snarkjs_json import write_proof
+from zksolvency.groth16.native_prove import prove_files
+start = time.perf_counter()
+proof, public = prove_files(sys.argv[1], sys.argv[2])
+print(time.perf_counter() - start)
+write_proof(sys.argv[3], proof)
+"""
+
+
 def compile_bench(log_n: int, work: Path) -> tuple[Path, Path, R1CS]:
     """Compile a circuit with exactly ``2^k - 8`` constraints (one correcting recompile)."""
     target = (1 << log_n) - 8
@@ -120,7 +139,23 @@ def run_snarkjs(*args: str | Path) -> None:
         raise SystemExit(f"snarkjs {' '.join(map(str, args))} failed:\n{done.stdout}{done.stderr}")
 
 
-def bench_size(log_n: int, repeat: int, python_max: int, work: Path) -> dict[str, float | int | None]:
+def baseline_prove(baseline: Path, zkey: Path, wtns: Path, proof_out: Path) -> float:
+    """The baseline's native prove time (seconds), its proof written to ``proof_out``."""
+    done = subprocess.run(
+        [sys.executable, "-c", BASELINE_SCRIPT, str(zkey), str(wtns), str(proof_out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_env(baseline),
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"baseline prover failed:\n{done.stdout}{done.stderr}")
+    return float(done.stdout.split()[-1])
+
+
+def bench_size(
+    log_n: int, repeat: int, python_max: int, work: Path, baseline: Path | None = None
+) -> dict[str, float | int | None]:
     _r1cs_path, wasm, r1cs = compile_bench(log_n, work)
     row: dict[str, float | int | None] = {"log_n": log_n, "constraints": r1cs.n_constraints}
     ptau_path = work / f"pot{log_n}_unsafe.ptau"
@@ -153,6 +188,7 @@ def bench_size(log_n: int, repeat: int, python_max: int, work: Path) -> dict[str
     python_t: list[float] = []
     snarkjs_t: list[float] = []
     verify_t: list[float] = []
+    baseline_t: list[float] = []
     for _ in range(repeat):  # alternate, so all three see the same machine state
         start = time.perf_counter()
         proof, public = prove_files(zkey_path, wtns)
@@ -169,6 +205,10 @@ def bench_size(log_n: int, repeat: int, python_max: int, work: Path) -> dict[str
             python_t.append(time.perf_counter() - start)
             if not verify(vkey, public_py, proof_py, backend="native").valid:
                 raise SystemExit(f"python proof at 2^{log_n} did not verify")
+        if baseline is not None:
+            baseline_t.append(baseline_prove(baseline, zkey_path, wtns, work / "baseline.json"))
+            if not verify(vkey, public, read_proof(work / "baseline.json"), backend="native").valid:
+                raise SystemExit(f"baseline proof at 2^{log_n} did not verify")
         proof_js, public_js = work / "proof.json", work / "public.json"
         start = time.perf_counter()
         run_snarkjs("groth16", "prove", zkey_path, wtns, proof_js, public_js)
@@ -188,6 +228,7 @@ def bench_size(log_n: int, repeat: int, python_max: int, work: Path) -> dict[str
     row["python_s"] = statistics.median(python_t) if python_t else None
     row["snarkjs_s"] = statistics.median(snarkjs_t)
     row["verify_ms"] = statistics.median(verify_t) * 1000
+    row["baseline_s"] = statistics.median(baseline_t) if baseline_t else None
     return row
 
 
@@ -211,13 +252,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
     parser.add_argument("--python-max", type=int, default=14, help="largest size the python prover runs at")
     parser.add_argument("--out", type=Path, default=RESULTS, help="markdown results file")
+    parser.add_argument("--baseline", help="git ref whose native prover is timed too (see baseline.py)")
     args = parser.parse_args()
 
+    old = build(args.baseline) if args.baseline else None
     rows = []
     with tempfile.TemporaryDirectory(prefix="zks-bench-prove-") as tmp:
         for log_n in args.sizes:
             print(f"2^{log_n} ...", file=sys.stderr)
-            rows.append(bench_size(log_n, args.repeat, args.python_max, Path(tmp)))
+            rows.append(bench_size(log_n, args.repeat, args.python_max, Path(tmp), old))
             print(json.dumps(rows[-1]), file=sys.stderr)
 
     header = (
@@ -225,19 +268,30 @@ def main() -> None:
         "| prove, python (s) | snarkjs prove (s) | native / snarkjs | native peak RSS (MB) "
         "| prove's own memory (MB) | own / zkey | verify, native (ms) |"
     )
+    compare = args.baseline is not None
+    if compare:
+        header += " prove, native before (s) | after / before |"
     lines = [
         "# Groth16 prover: native (Rust, arkworks) vs python reference vs snarkjs",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {machine()}. Load average (1, 5, 15 min) at the end: "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}.",
         f"Command: `.venv/bin/python benchmarks/prove.py --sizes {' '.join(map(str, args.sizes))}"
-        f" --repeat {args.repeat}` (medians of {args.repeat} alternating runs on the same zkey and witness;"
+        f" --repeat {args.repeat}{f' --baseline {args.baseline}' if compare else ''}`"
+        f" (medians of {args.repeat} alternating runs on the same zkey and witness;"
         " native prove includes reading both files; snarkjs times include starting node, about 0.3 s;"
         " setup = native phase 2 with one contribution, from the dev ptau; peak RSS of a process that"
         " only proves, interpreter and imports included; the prove's own memory is that peak minus the"
-        " resident set before proving).",
+        " resident set before proving)."
+        + (
+            f" Before = the native prover of {describe(args.baseline)}, after = {describe(None)},"
+            f" timed in the same alternation (its own `prove_files` call in a child interpreter)."
+            if compare
+            else ""
+        ),
         "",
         header,
-        "|" + "---|" * 14,
+        "|" + "---|" * (16 if compare else 14),
     ]
     for r in rows:
         zkey_mb = float(r["zkey_bytes"] or 0) / 2**20
@@ -249,6 +303,9 @@ def main() -> None:
             f"| {_s(r['snarkjs_s'])} | {float(r['native_s'] or 0) / float(r['snarkjs_s'] or 1):.3f} "
             f"| {rss_mb:.0f} | {own_mb:.0f} | {own_mb / zkey_mb:.2f} | {_s(r['verify_ms'], 1)} |"
         )
+        if compare:
+            before = float(r["baseline_s"] or 1)
+            lines[-1] += f" {before:.2f} | {float(r['native_s'] or 0) / before:.2f} |"
     text = "\n".join(lines) + "\n"
     publish(text, args.out)
 

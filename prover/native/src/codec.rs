@@ -143,10 +143,23 @@ pub fn points<P: PointCodec>(b: &[u8], check: bool, what: &str) -> Res<Vec<P>> {
             P::LEN
         ));
     }
-    b.par_chunks(P::LEN)
-        .enumerate()
-        .map(|(i, c)| P::from_lem(c, check, &format!("{what}[{i}]")))
+    (0..b.len() / P::LEN)
+        .into_par_iter()
+        .map(|i| point_at(b, i, check, what))
         .collect()
+}
+
+/// Point `i` of a LEM section, called `what[i]` in an error.
+///
+/// The name is formatted only when the point is refused: formatting it for every point
+/// cost more than decoding and checking the point.
+pub fn point_at<P: PointCodec>(section: &[u8], i: usize, check: bool, what: &str) -> Res<P> {
+    let b = &section[i * P::LEN..(i + 1) * P::LEN];
+    P::from_lem(b, check, what).map_err(|_| {
+        P::from_lem(b, check, &format!("{what}[{i}]"))
+            .err()
+            .unwrap_or_default()
+    })
 }
 
 pub fn encode_points<P: PointCodec>(pts: &[P]) -> Vec<u8> {

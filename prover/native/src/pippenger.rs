@@ -38,11 +38,28 @@ fn window_count(bits: usize, c: usize) -> usize {
     (bits + 1).div_ceil(c)
 }
 
-/// The window minimising the cost model: 6 multiplications per batch-affine addition,
-/// 22 per bucket for the two running sums.
-fn window_bits(m: usize, bits: usize) -> usize {
+/// The cost of one bucket (its share of the two running sums, the sorting and the
+/// bookkeeping) over the cost of one bucket addition, as `(addition, bucket)` weights.
+///
+/// Portable path: about 6 multiplications per batch-affine addition against 22 for the
+/// running sums' two Jacobian additions. AVX-512 IFMA path: the additions run eight to a
+/// vector while the running sums stay scalar, so a bucket weighs about 11 additions
+/// (fitted to single-thread sweeps of `c` over dense MSMs of 2,000 to 131,072 points in G1
+/// and G2, `docs/native.md`; the weight of 22/6 picked windows one or two bits too wide
+/// there, 5% to 26% slower).
+const fn bucket_weight(vector: bool) -> (usize, usize) {
+    if vector {
+        (1, 11)
+    } else {
+        (6, 22)
+    }
+}
+
+/// The window minimising `windows * (m * addition + 2^(c-1) * bucket)` (see [`bucket_weight`]).
+fn window_bits(m: usize, bits: usize, vector: bool) -> usize {
+    let (add, bucket) = bucket_weight(vector);
     (4..=15usize)
-        .min_by_key(|&c| window_count(bits, c) * (6 * m + 22 * (1usize << (c - 1))))
+        .min_by_key(|&c| window_count(bits, c) * (add * m + bucket * (1usize << (c - 1))))
         .expect("non-empty range")
 }
 
@@ -159,6 +176,14 @@ enum Simd {
 
 #[cfg(all(target_arch = "x86_64", zks_ifma))]
 impl Simd {
+    /// Whether [`Simd::new`] gives a vector form for points of `C`.
+    fn supports<C: SWCurveConfig>() -> bool {
+        use ark_bn254::{g1, g2};
+        use std::any::TypeId;
+        crate::ifma::available()
+            && [TypeId::of::<g1::Config>(), TypeId::of::<g2::Config>()].contains(&TypeId::of::<C>())
+    }
+
     /// `Some` when `C` is BN254's G1 or G2 and the CPU has the instructions.
     fn new<C: SWCurveConfig>(bases: &[Affine<C>]) -> Option<Simd> {
         use ark_bn254::{g1, g2, G1Affine, G2Affine};
@@ -220,19 +245,21 @@ impl Simd {
     ) -> Option<Vec<Affine<C>>> {
         use ark_bn254::{Fq2, G1Affine, G2Affine};
         let mut fill = fill.to_vec();
-        let mut members = vec![0u32; lens.iter().sum()];
-        for (i, &d) in digits.enumerate() {
-            if d != 0 {
+        let places: Vec<u32> = digits
+            .map(|&d| {
+                if d == 0 {
+                    return crate::ifma::NOWHERE;
+                }
                 let b = d.unsigned_abs() as usize - 1;
-                members[fill[b]] = 2 * i as u32 + u32::from(d < 0);
                 fill[b] += 1;
-            }
-        }
+                2 * (fill[b] - 1) as u32 + u32::from(d < 0)
+            })
+            .collect();
         // SAFETY (both arms): `Simd::G1` exists only for C = g1::Config and `Simd::G2` only
         // for C = g2::Config, so the vector's element type is Affine<C>.
         match self {
             Simd::G1(b) => {
-                let sums: Vec<G1Affine> = crate::ifma::bucket_sums(b, &members, lens.to_vec())?
+                let sums: Vec<G1Affine> = crate::ifma::bucket_sums(b, &places, lens.to_vec())?
                     .into_iter()
                     .map(|s| {
                         s.map_or(G1Affine::identity(), |(x, y)| {
@@ -243,7 +270,7 @@ impl Simd {
                 Some(unsafe { cast_vec(sums) })
             }
             Simd::G2(b) => {
-                let sums: Vec<G2Affine> = crate::ifma::bucket_sums(b, &members, lens.to_vec())?
+                let sums: Vec<G2Affine> = crate::ifma::bucket_sums(b, &places, lens.to_vec())?
                     .into_iter()
                     .map(|s| {
                         s.map_or(G2Affine::identity(), |(x, y)| {
@@ -272,6 +299,10 @@ struct Simd;
 
 #[cfg(not(all(target_arch = "x86_64", zks_ifma)))]
 impl Simd {
+    fn supports<C: SWCurveConfig>() -> bool {
+        false
+    }
+
     fn new<C: SWCurveConfig>(_bases: &[Affine<C>]) -> Option<Simd> {
         None
     }
@@ -290,6 +321,31 @@ impl Simd {
     }
 }
 
+/// Points per part at most on the vector path: a larger MSM is cut into parts of at most this
+/// many points, each a Pippenger of its own, and the parts' sums are added.
+///
+/// One Pippenger over all the points does fewer additions, but its passes over the points and
+/// the buckets leave the caches: on the AVX-512 IFMA path a G1 MSM of 2^19 dense scalars ran
+/// 27% faster as eight parts of 2^16 (single thread, `docs/native.md`). The portable path,
+/// whose additions wait on the multiplier rather than on memory, measured no gain (within
+/// the noise, 3% either way) and keeps one Pippenger.
+const PART: usize = 1 << 16;
+
+/// The length of the parts of `m` points: as few parts as [`PART`] allows, all of that
+/// length but the last, which is shorter by less than the number of parts.
+fn part_len(m: usize) -> usize {
+    m.div_ceil(m.div_ceil(PART).max(1)).max(1)
+}
+
+/// [`part_len`] where the vector path takes points of `C`, else one part.
+fn part_len_for<C: SWCurveConfig>(m: usize) -> usize {
+    if Simd::supports::<C>() {
+        part_len(m)
+    } else {
+        m
+    }
+}
+
 /// `sum_i scalars[i] * bases[i]` (scalars in normal form, below `r`).
 pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     bases: &[Affine<C>],
@@ -300,8 +356,20 @@ pub fn msm<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     if m < SMALL {
         return Projective::<C>::msm_bigint(&bases[..m], &scalars[..m]);
     }
-    let simd = Simd::new(&bases[..m]);
-    msm_sized(Some(&bases[..m]), simd.as_ref(), &scalars[..m])
+    msm_in_parts(&bases[..m], &scalars[..m], part_len_for::<C>(m))
+}
+
+/// [`msm`] as a sum of Pippengers over parts of `len` points.
+fn msm_in_parts<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
+    bases: &[Affine<C>],
+    scalars: &[BigInt<4>],
+    len: usize,
+) -> Projective<C> {
+    bases
+        .par_chunks(len)
+        .zip(scalars.par_chunks(len))
+        .map(|(b, k)| msm_sized(Some(b), Simd::new(b).as_ref(), k))
+        .reduce(Projective::<C>::zero, |a, b| a + b)
 }
 
 /// [`msm`] that frees `bases` once it has their vector form (the IFMA path), while the
@@ -311,13 +379,77 @@ pub fn msm_vec<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
     scalars: &[BigInt<4>],
 ) -> Projective<C> {
     let m = bases.len().min(scalars.len());
-    match (m >= SMALL).then(|| Simd::new(&bases[..m])).flatten() {
-        Some(simd) => {
-            drop(bases);
-            msm_sized(None, Some(&simd), &scalars[..m])
-        }
-        None => msm(&bases, scalars),
+    if m < SMALL {
+        return msm(&bases, scalars);
     }
+    let mut bases = bases;
+    bases.truncate(m);
+    vec_in_parts(bases, &scalars[..m], part_len_for::<C>(m))
+}
+
+/// [`msm_vec`] over parts of `len` points (`scalars` as many as the points).
+fn vec_in_parts<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
+    bases: Vec<Affine<C>>,
+    scalars: &[BigInt<4>],
+    len: usize,
+) -> Projective<C> {
+    let Some(simd) = bases
+        .par_chunks(len)
+        .map(Simd::new)
+        .collect::<Option<Vec<Simd>>>()
+    else {
+        return msm_in_parts(&bases, scalars, len);
+    };
+    drop(bases);
+    simd.par_iter()
+        .zip(scalars.par_chunks(len))
+        .map(|(v, k)| msm_sized(None, Some(v), k))
+        .reduce(Projective::<C>::zero, |a, b| a + b)
+}
+
+/// Points per slice of [`signed_sum`] at least: a slice's batch-affine rounds end with a few
+/// rounds of few pairs, each paying a whole inversion.
+const UNIT_SLICE: usize = 1 << 12;
+
+/// `sum_i s_i P_i` for signs `s_i = -1` where `negative[i]`, else `+1`: the terms of scalars
+/// `1` and `-1`.
+///
+/// It is a one-bucket Pippenger: a window of `c = 1` bit whose digits are the signs, so
+/// every point lands in bucket 1 and the sum is that bucket's batch-affine sum (eight
+/// additions to a vector on AVX-512 IFMA), about 6 multiplications a point against 11 for
+/// a mixed Jacobian addition. The points are cut into slices summed in parallel.
+pub fn signed_sum<C: SWCurveConfig<BaseField: FastMul>>(
+    bases: &[Affine<C>],
+    negative: &[bool],
+) -> Projective<C> {
+    assert_eq!(bases.len(), negative.len(), "one sign per point");
+    if bases.len() < SMALL {
+        return bases
+            .iter()
+            .zip(negative)
+            .map(|(p, &neg)| if neg { -*p } else { *p })
+            .fold(Projective::<C>::zero(), |acc, p| acc + p);
+    }
+    let slice = bases
+        .len()
+        .div_ceil(2 * rayon::current_num_threads())
+        .max(UNIT_SLICE);
+    bases
+        .par_chunks(slice)
+        .zip(negative.par_chunks(slice))
+        .map(|(pts, neg)| slice_sum(pts, neg, Simd::new(pts).as_ref()))
+        .reduce(Projective::<C>::zero, |a, b| a + b)
+}
+
+/// One slice of [`signed_sum`]: the window of the signs' digits, on the vector path when
+/// `simd` (the slice's vector form) is given.
+fn slice_sum<C: SWCurveConfig<BaseField: FastMul>>(
+    pts: &[Affine<C>],
+    negative: &[bool],
+    simd: Option<&Simd>,
+) -> Projective<C> {
+    let digits: Vec<i16> = negative.iter().map(|&n| if n { -1 } else { 1 }).collect();
+    window_sum(Some(pts), simd, &digits, 1, 0, 1)
 }
 
 /// [`msm_windowed`] with the window chosen for these scalars (as many as there are points).
@@ -333,7 +465,7 @@ fn msm_sized<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
         .max()
         .unwrap_or(0)
         .max(1);
-    let c = window_bits(scalars.len(), bits);
+    let c = window_bits(scalars.len(), bits, simd.is_some());
     msm_windowed(bases, simd, scalars, c, window_count(bits, c))
 }
 
@@ -364,7 +496,7 @@ fn msm_windowed<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(
 mod tests {
     use super::*;
     use ark_bn254::{g1, g2};
-    use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
+    use ark_ec::{AffineRepr, CurveGroup, PrimeGroup, VariableBaseMSM};
     use ark_ff::{PrimeField, UniformRand};
     use ark_std::test_rng;
 
@@ -522,5 +654,118 @@ mod tests {
             check::<g2::Config>(m, false);
             check::<g2::Config>(m, true);
         }
+    }
+
+    fn random_bases<C: SWCurveConfig<ScalarField = Fr>>(m: usize) -> Vec<Affine<C>> {
+        let mut rng = test_rng();
+        let g = Projective::<C>::generator();
+        let pts: Vec<Projective<C>> = (0..m).map(|_| g * Fr::rand(&mut rng)).collect();
+        Projective::<C>::normalize_batch(&pts)
+    }
+
+    /// The sum of signed points, on the scalar path and (where the CPU has IFMA) the vector
+    /// one, with equal and opposite points among them (doublings, `P + (-P)`: the vector
+    /// path falls back); from one slice to several.
+    fn signed_sum_check<C: SWCurveConfig<ScalarField = Fr, BaseField: FastMul>>(sizes: &[usize]) {
+        for &m in sizes {
+            let mut pts = random_bases::<C>(m);
+            let mut negative: Vec<bool> = (0..m).map(|i| i % 3 == 1).collect();
+            if m > 8 {
+                pts[1] = pts[0]; // P + P
+                negative[1] = negative[0];
+                pts[3] = pts[2]; // P - P
+                negative[3] = !negative[2];
+            }
+            let want: Projective<C> = pts
+                .iter()
+                .zip(&negative)
+                .map(|(p, &n)| if n { -p.into_group() } else { p.into_group() })
+                .sum();
+            assert_eq!(signed_sum(&pts, &negative), want, "m = {m}");
+            assert_eq!(slice_sum(&pts, &negative, None), want, "m = {m}");
+            if let Some(simd) = Simd::new(&pts) {
+                assert_eq!(slice_sum(&pts, &negative, Some(&simd)), want, "m = {m}");
+            }
+            // twin: one sign flipped moves the sum by twice that point
+            let mut flipped = negative.clone();
+            flipped[m - 1] = !flipped[m - 1];
+            let moved = signed_sum(&pts, &flipped);
+            let p = pts[m - 1].into_group();
+            assert_eq!(
+                moved,
+                if negative[m - 1] {
+                    want + p + p
+                } else {
+                    want - p - p
+                }
+            );
+            assert_ne!(moved, want);
+        }
+    }
+
+    #[test]
+    fn signed_sums_match_naive_sums_g1() {
+        signed_sum_check::<g1::Config>(&[1, 9, 63, 64, 65, 3000, 2 * UNIT_SLICE + 5]);
+    }
+
+    #[test]
+    fn signed_sums_match_naive_sums_g2() {
+        signed_sum_check::<g2::Config>(&[9, 64, 700]);
+    }
+
+    /// Parts of every length add up to the whole MSM, the last part shorter or not.
+    #[test]
+    fn msm_in_parts_adds_up() {
+        let m = 2500;
+        let bases = random_bases::<g1::Config>(m);
+        let mut rng = test_rng();
+        let scalars: Vec<BigInt<4>> = (0..m).map(|_| Fr::rand(&mut rng).into_bigint()).collect();
+        let want = Projective::<g1::Config>::msm_bigint(&bases, &scalars);
+        for len in [SMALL, 100, 834, 1250, 2499, m] {
+            assert_eq!(msm_in_parts(&bases, &scalars, len), want, "parts of {len}");
+            assert_eq!(
+                vec_in_parts(bases.clone(), &scalars, len),
+                want,
+                "parts of {len}"
+            );
+        }
+        // twin: a part left out is missed
+        assert_ne!(msm_in_parts(&bases[..2400], &scalars[..2400], 100), want);
+    }
+
+    #[test]
+    fn parts_cover_the_points_within_the_limit() {
+        for m in [1, 2, PART - 1, PART, PART + 1, 3 * PART + 7, 8 * PART] {
+            let len = part_len(m);
+            let parts = m.div_ceil(len);
+            assert!(len <= PART && parts == m.div_ceil(PART), "m = {m}");
+            assert!(m - (parts - 1) * len < len + parts, "m = {m}: even parts");
+        }
+        assert_eq!(part_len(8 * PART), PART);
+        assert_eq!(part_len(PART + 1), PART / 2 + 1);
+    }
+
+    /// The window of the cost model against the fastest window measured for dense G1 MSMs
+    /// on one thread (`docs/native.md`): within one bit on each path. The portable weights
+    /// on the vector path miss by two bits or more at some sizes.
+    #[test]
+    fn window_model_follows_the_measured_optima() {
+        let ifma = [(2000, 8), (8000, 8), (21000, 9), (65536, 11), (131072, 12)];
+        let portable = [(8000, 10), (21000, 11), (65536, 12), (131072, 13)];
+        for (m, best) in ifma {
+            assert!(
+                window_bits(m, 254, true).abs_diff(best) <= 1,
+                "IFMA, m = {m}"
+            );
+        }
+        for (m, best) in portable {
+            assert!(
+                window_bits(m, 254, false).abs_diff(best) <= 1,
+                "portable, m = {m}"
+            );
+        }
+        assert!(ifma
+            .iter()
+            .any(|&(m, best)| window_bits(m, 254, false).abs_diff(best) >= 2));
     }
 }

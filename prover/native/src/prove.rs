@@ -24,7 +24,7 @@ use std::path::Path;
 
 use ark_bn254::{g1, g2, Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup};
-use ark_ff::{BigInt, PrimeField, Zero};
+use ark_ff::{BigInt, BigInteger, PrimeField, Zero};
 use rayon::prelude::*;
 
 use crate::codec::{limbs, scalars, PointCodec, Res, FE};
@@ -138,7 +138,9 @@ pub fn qap_evaluations(coeffs: &[u8], n: usize, w: &[BigInt<4>]) -> Res<(Vec<Fr>
             if raw >= Fr::MODULUS {
                 return Err(format!("coefficient {i}: value is not below r"));
             }
-            out[j] += Fr::new_unchecked(raw) * w_mont[s];
+            if !w[s].is_zero() {
+                out[j] += Fr::new_unchecked(raw) * w_mont[s];
+            }
         }
         Ok(out)
     };
