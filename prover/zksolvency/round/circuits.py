@@ -28,12 +28,12 @@ from zksolvency.circuit.compile import cache_dir, compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import read_r1cs
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey, write_vkey
-from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey, write_zkey_raw
+from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey_raw
 from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.errors import SetupError
-from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
+from zksolvency.groth16.kernels import DEFAULT_BACKEND
 from zksolvency.groth16.ptau_dev import MAX_DEV_POWER, generate_dev_ptau, is_unsafe_dev_ptau
-from zksolvency.groth16.setup import domain_power, setup
+from zksolvency.groth16.setup import domain_power, setup_raw
 from zksolvency.groth16.vkey import alphabeta_12
 from zksolvency.ledger.round_tree import slot_count
 
@@ -222,12 +222,7 @@ def _make_zkey(r1cs_path: Path, ptau_path: Path, out: Path, backend: str, say: S
     r1cs = read_r1cs(r1cs_path)
     with PTauFile(ptau_path) as ptau:
         unsafe = is_unsafe_dev_ptau(ptau)
-        if backend == "native":
-            from zksolvency.groth16.native_setup import setup_raw
-
-            write_zkey_raw(out, setup_raw(r1cs, ptau, "zksolvency round setup", progress=say))
-        else:
-            write_zkey(out, setup(r1cs, ptau, "zksolvency round setup", get_kernels(backend), progress=say))
+        write_zkey_raw(out, setup_raw(r1cs, ptau, "zksolvency round setup", backend, progress=say))
     return unsafe
 
 
