@@ -94,6 +94,10 @@ class SectionKernels(Protocol):
         """Evaluations on the domain of the vector's length, as in :class:`Kernels`."""
         ...
 
+    def coset_fft(self, scalars: Buffer, shift: int) -> bytes:
+        """Evaluations on the coset ``shift * H``, as in :class:`Kernels`."""
+        ...
+
     def pairing_is_one(self, g1: Buffer, g2: Buffer) -> bool:
         """``prod_i e(P_i, Q_i) == 1`` for the G1 points ``g1`` and G2 points ``g2``, pairwise."""
         ...

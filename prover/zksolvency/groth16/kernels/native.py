@@ -134,6 +134,9 @@ class NativeSectionKernels:
     def fft(self, scalars: Buffer) -> bytes:
         return _native_call("fft", lambda: _native.fft(scalars))
 
+    def coset_fft(self, scalars: Buffer, shift: int) -> bytes:
+        return _native_call("coset_fft", lambda: _native.coset_fft(scalars, scalars_to_bytes([shift])))
+
     def pairing_is_one(self, g1: Buffer, g2: Buffer) -> bool:
         return _native_call("pairing", lambda: _native.pairing_is_one(g1, g2))
 

@@ -248,6 +248,10 @@ class PythonSectionKernels:
     def fft(self, scalars: Buffer) -> bytes:
         return b"".join(v.to_bytes(N8, "little") for v in self._kernels.fft(_scalars(scalars)))
 
+    def coset_fft(self, scalars: Buffer, shift: int) -> bytes:
+        values = self._kernels.coset_fft(_scalars(scalars), shift)
+        return b"".join(v.to_bytes(N8, "little") for v in values)
+
     def pairing_is_one(self, g1: Buffer, g2: Buffer) -> bool:
         a = decode_g1_lem_many(bytes(g1), "pairing G1 points")
         b = decode_g2_lem_many(bytes(g2), "pairing G2 points")
