@@ -12,7 +12,9 @@ The links, in the order they are checked (the first that fails is named):
    coefficients, A, B1, B2) are byte for byte the key's. Without the R1CS this
    link is not checked, and the report says so;
 4. **contribution #1 .. #n**: ``phase2_chain`` (transcripts, proofs of
-   knowledge, delta after delta, beacons), then the key's delta;
+   knowledge, delta after delta, beacons), then the key's delta. At least one
+   contribution must be a random one (a key with none, or with a beacon only,
+   has a public delta: snarkjs accepts it, we do not);
 5. **final key**: H holds ``L^{2n}_{2j+1}(tau) / delta``: with random ``r``
    (``r_{n-1} = 0``) and ``p(X) = sum_i r_i X^i (X^n - 1)`` (degree below
    ``2n - 1``, zero on the even points of the doubled domain),
@@ -61,6 +63,7 @@ from zksolvency.groth16 import curve
 from zksolvency.groth16.backends import Backend, get_backend
 from zksolvency.groth16.fields import root_of_unity
 from zksolvency.groth16.kernels.interface import SectionKernels
+from zksolvency.groth16.phase2 import CONTRIBUTION_RANDOM
 from zksolvency.groth16.setup import new_zkey_raw
 
 Progress = Callable[[str], None]
@@ -217,6 +220,10 @@ def verify_ceremony(
             _check_circuit(key, header, mpc.cs_hash, init)
         say(f"phase 2: {len(mpc.contributions)} contributions")
         chain = check_chain(sections, mpc, header.delta1, header.delta2)
+        if not any(c.type == CONTRIBUTION_RANDOM for c in mpc.contributions):
+            raise InvalidLink(
+                "phase 2", "no contribution with a secret: delta is public, anyone could forge proofs"
+            )
         say("final key: H and C sections")
         _check_h(sections, key, ptau, header)
         if init is not None:

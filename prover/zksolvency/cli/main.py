@@ -29,6 +29,7 @@ def cli() -> None:
 def _register() -> None:
     """Attach every command; each lives in its own module under ``zksolvency.cli``."""
     from zksolvency.cli.audit import audit
+    from zksolvency.cli.ceremony_cmd import ceremony
     from zksolvency.cli.circuit_cmd import circuit
     from zksolvency.cli.contracts import contracts
     from zksolvency.cli.demo_cmd import demo
@@ -46,6 +47,7 @@ def _register() -> None:
         cli.add_command(command)
     for command in (round_group, audit, inclusion):  # rounds (issue 5)
         cli.add_command(command)
+    cli.add_command(ceremony)  # trusted-setup ceremonies (issue 13)
 
 
 _register()

@@ -34,7 +34,7 @@ from zksolvency.errors import SetupError
 from zksolvency.groth16.kernels import DEFAULT_BACKEND
 from zksolvency.groth16.ptau_dev import MAX_DEV_POWER, generate_dev_ptau, is_unsafe_dev_ptau
 from zksolvency.groth16.setup import domain_power, setup_raw
-from zksolvency.groth16.vkey import alphabeta_12
+from zksolvency.groth16.vkey import export_vkey
 from zksolvency.ledger.round_tree import slot_count
 
 REPO = Path(__file__).resolve().parents[3]
@@ -205,16 +205,7 @@ def dev_ptau(power: int, backend: str | None, say: Say = _quiet) -> Path:
 
 
 def _vkey_from_zkey(zkey: Path) -> VerificationKey:
-    hdr = read_zkey_header(zkey)
-    return VerificationKey(
-        n_public=hdr.n_public,
-        alpha1=hdr.alpha1,
-        beta2=hdr.beta2,
-        gamma2=hdr.gamma2,
-        delta2=hdr.delta2,
-        ic=list(hdr.ic),
-        alphabeta_12=alphabeta_12(hdr.alpha1, hdr.beta2),
-    )
+    return export_vkey(read_zkey_header(zkey))
 
 
 def _make_zkey(r1cs_path: Path, ptau_path: Path, out: Path, backend: str, say: Say) -> bool:
