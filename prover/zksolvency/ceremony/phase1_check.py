@@ -164,6 +164,8 @@ def _check_contribution(sections: SectionKernels, index: int, c: PTauContributio
         _check_beacon(link, c, challenge)
     elif c.type != 0:
         raise InvalidLink(link, f"unknown contribution type {c.type}")
+    elif c.beacon_hash is not None or c.num_iterations_exp is not None:
+        raise InvalidLink(link, "a random contribution that carries beacon parameters (relabelled?)")
     k = c.key
     _check_g2_subgroup(
         sections,

@@ -11,7 +11,9 @@ contribution ``i`` in order:
 2. its proof of knowledge holds: ``same_ratio(g1_s, g1_sx, g2_sp, g2_spx)``
    with ``g2_sp = hashToG2(transcript)``, so the contributor knew ``d``;
 3. ``delta_i = d delta_{i-1}``: ``same_ratio(delta_{i-1}, delta_i, g2_sp, g2_spx)``;
-4. a beacon's ``g1_s, g1_sx`` are those its beacon derives (``ceremony.beacon``).
+4. a beacon's ``g1_s, g1_sx`` are those its beacon derives (``ceremony.beacon``);
+   a random one carries no beacon parameters, and no other type exists (snarkjs
+   is laxer on both: it reads any type but 1 as random).
 
 Then the key's ``delta1`` is the last ``delta_i`` and ``delta2`` has the same
 discrete logarithm: ``same_ratio(G1, delta1, G2, delta2)``.
@@ -101,6 +103,8 @@ def _check_one(
             raise InvalidLink(link, "its key is not the one its beacon derives")
     elif c.type != CONTRIBUTION_RANDOM:
         raise InvalidLink(link, f"unknown contribution type {c.type}")
+    elif c.beacon_hash is not None or c.num_iterations_exp is not None:
+        raise InvalidLink(link, "a random contribution that carries beacon parameters (relabelled?)")
 
 
 def check_chain(sections: SectionKernels, mpc: MPCParams, delta1: G1Point, delta2: G2Point) -> Phase2Chain:
