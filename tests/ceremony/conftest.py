@@ -96,12 +96,14 @@ def circuits(ceremony_work: Path) -> Circuits:
     return Circuits(multiplier.r1cs, cube4.r1cs, cube20.r1cs)
 
 
-def run_ceremony(r1cs: Path, ptau: Path, folder: Path, parties: dict[str, tuple[int, int]]) -> Ceremony:
+def run_ceremony(
+    r1cs: Path, ptau: Path, folder: Path, parties: dict[str, tuple[int, int]], allow_dev_ptau: bool = False
+) -> Ceremony:
     """New, one contribution per party (pinned secrets), then the test beacon; every key kept."""
     folder.mkdir(parents=True, exist_ok=True)
     sections = get_section_kernels()
     keys = [folder / "key_0.zkey"]
-    start_ceremony(r1cs, ptau, keys[0])
+    start_ceremony(r1cs, ptau, keys[0], allow_dev_ptau=allow_dev_ptau)
     hashes = []
     for i, (name, secrets) in enumerate(parties.items(), start=1):
         keys.append(folder / f"key_{i}.zkey")

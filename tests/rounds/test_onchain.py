@@ -112,9 +112,34 @@ def test_round_publish_and_audit_commands(proven: Proven, deployment: Deployment
     assert first.exit_code == 0, first.output
     assert f"round {ROUND_ID} published" in first.output
     assert ANVIL_DEV_KEY not in first.output
-    audited = runner.invoke(cli, ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", url])
+    audited = runner.invoke(
+        cli, ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", url, "--allow-dev-setup"]
+    )
     assert audited.exit_code == 0, audited.output
     assert "PASS  on-chain round" in audited.output
     again = runner.invoke(cli, args, env=env)
     assert again.exit_code == 1
     assert "RoundIdNotIncreasing" in again.output
+
+
+def test_round_publish_refuses_a_dev_key_on_a_chain_that_is_not_local(
+    proven: Proven, root_artifact: ContractsArtifact, tmp_path: Path
+) -> None:
+    """anvil under chain id 1337 stands for a public chain: the bundle's dev root key is refused there
+    (nothing published) unless --allow-unsafe-setup; the twin above publishes on the local chain 31337."""
+    with start_anvil(chain_id=1337) as other:
+        d = replace(
+            deploy_contracts(connect(other.url), load_account(ANVIL_DEV_KEY), root_artifact, PARAMETERS)
+        )
+        file = tmp_path / "deployment.json"
+        write_deployment(file, d)
+        args = ["round", "publish", str(proven.bundle), "--deployment", str(file), "--rpc-url", other.url]
+        runner = CliRunner(env={PRIVATE_KEY_ENV: ANVIL_DEV_KEY})
+        refused = runner.invoke(cli, args)
+        assert refused.exit_code == 2
+        assert "refusing to publish the round on chain 1337" in refused.output
+        assert read_round(d, other.url, ROUND_ID) is None
+        allowed = runner.invoke(cli, [*args, "--allow-unsafe-setup"])
+        assert allowed.exit_code == 0, allowed.output
+        assert "warning: publish the round on chain 1337 (--allow-unsafe-setup)" in allowed.output
+        assert read_round(d, other.url, ROUND_ID) is not None

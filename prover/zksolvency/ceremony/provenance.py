@@ -13,12 +13,12 @@ Three kinds of key:
 
 The record (JSON, ``format`` ``zksolvency-setup-provenance/1``) holds the
 circuit hash, the transcript hash (``phase2_chain``), every contribution's
-name and hash, the key's MPC section itself (hex), the SHA-256 of the
-verification key (``chain.verifier_render.verification_key_hash``) and what
-was known of the phase-1 file. :func:`check_provenance` re-checks, with the
-verification key alone, what can be re-checked without the ``.zkey``: the
-phase-2 chain of the recorded MPC section, that the key's ``delta2`` is the
-chain's last delta, and that the record names this key.
+name and hash, the key's MPC section itself (hex), the verification key and
+its SHA-256 (``chain.verifier_render.verification_key_hash``, the name the
+contracts and deployments give it) and what was known of the phase-1 file.
+:func:`check_provenance` re-checks what can be re-checked without the
+``.zkey``: the record is about the expected key, its MPC section's phase-2
+chain verifies, and the key's ``delta2`` is that chain's last delta.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from zksolvency.bn254 import G1_GENERATOR
 from zksolvency.ceremony.errors import InvalidLink
 from zksolvency.ceremony.phase2_chain import Phase2Chain, check_chain
 from zksolvency.ceremony.verify import CeremonyReport
-from zksolvency.circuit.formats.snarkjs_json import VerificationKey
+from zksolvency.circuit.formats.snarkjs_json import VerificationKey, vkey_from_json, vkey_to_json
 from zksolvency.circuit.formats.zkey import MPCParams, decode_mpc_params, encode_mpc_params
 from zksolvency.errors import FormatError
 from zksolvency.groth16.kernels.interface import SectionKernels
@@ -65,6 +65,7 @@ class SetupProvenance:
     contributions: list[dict[str, object]]
     mpc_params: str
     verification_key_sha256: str
+    verification_key: dict[str, Any]
     phase1: dict[str, object] = field(default_factory=dict)
     r1cs_sha256: str | None = None
 
@@ -89,6 +90,7 @@ class SetupProvenance:
             "transcript_hash": self.transcript_hash,
             "contributions": self.contributions,
             "verification_key_sha256": self.verification_key_sha256,
+            "verification_key": self.verification_key,
             "r1cs_sha256": self.r1cs_sha256,
             "phase1": self.phase1,
             "mpc_params": self.mpc_params,
@@ -110,6 +112,7 @@ class SetupProvenance:
                 contributions=[dict(c) for c in obj["contributions"]],
                 mpc_params=str(obj["mpc_params"]),
                 verification_key_sha256=str(obj["verification_key_sha256"]),
+                verification_key=dict(obj["verification_key"]),
                 phase1=dict(obj.get("phase1") or {}),
                 r1cs_sha256=obj.get("r1cs_sha256"),
             )
@@ -117,6 +120,13 @@ class SetupProvenance:
             raise FormatError(
                 f"{what}: not a setup provenance record ({type(exc).__name__}: {exc})"
             ) from None
+
+
+def combined_kind(records: list[SetupProvenance]) -> str:
+    """One kind for several keys: ``ceremony`` only if every key is, ``dev`` if any key is."""
+    if all(r.trusted for r in records):
+        return CEREMONY
+    return DEV if any(r.kind == DEV for r in records) else SINGLE_PARTY
 
 
 def _contributions(chain: Phase2Chain) -> list[dict[str, object]]:
@@ -139,6 +149,7 @@ def provenance_from_report(report: CeremonyReport, mpc: MPCParams, vk: Verificat
         contributions=_contributions(report.chain),
         mpc_params=encode_mpc_params(mpc).hex(),
         verification_key_sha256=vkey_sha256(vk),
+        verification_key=vkey_to_json(vk),
         phase1={
             "file": Path(p1.path).name,
             "power": p1.power,
@@ -162,18 +173,26 @@ def provenance_of_own_setup(
         contributions=_contributions(chain),
         mpc_params=encode_mpc_params(mpc).hex(),
         verification_key_sha256=vkey_sha256(vk),
+        verification_key=vkey_to_json(vk),
         phase1={"file": ptau_name, "verified": False},
     )
 
 
-def check_provenance(record: SetupProvenance, vk: VerificationKey, sections: SectionKernels) -> Phase2Chain:
-    """What the record claims that the verification key alone can confirm (module docstring).
+def check_provenance(record: SetupProvenance, key_sha256: str, sections: SectionKernels) -> Phase2Chain:
+    """What the record claims that can be re-checked without the ``.zkey`` (module docstring).
 
-    Raises :class:`InvalidLink` when the record does not belong to ``vk`` or its
-    chain does not verify, ``FormatError`` when it cannot be read.
+    ``key_sha256`` names the verification key the record must be about (a
+    bundle's key, a deployment's artifact). Raises :class:`InvalidLink` when the
+    record is about another key or its chain does not verify, ``FormatError``
+    when it cannot be read.
     """
-    if record.verification_key_sha256 != vkey_sha256(vk):
-        raise InvalidLink("provenance", "the record names another verification key")
+    vk = vkey_from_json(record.verification_key, "provenance verification_key")
+    if vkey_sha256(vk) != record.verification_key_sha256:
+        raise InvalidLink("provenance", "the recorded verification key is not the one its hash names")
+    if record.verification_key_sha256 != key_sha256:
+        raise InvalidLink(
+            "provenance", f"the record is about key {record.verification_key_sha256}, not {key_sha256}"
+        )
     try:
         mpc = decode_mpc_params(bytes.fromhex(record.mpc_params), "provenance mpc_params")
     except ValueError:

@@ -33,9 +33,19 @@ from zksolvency.round.onchain import onchain_checks
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="deployment.json of the registry (with --rpc-url; alone: its recorded local node).",
 )
+@click.option(
+    "--allow-dev-setup",
+    is_flag=True,
+    help="Accept keys that are not from a verified ceremony (dev or single-party setup) with a warning.",
+)
 @handle_errors
 def audit(
-    bundle: Path, as_json: bool, backend: str, rpc_url: str | None, deployment_file: Path | None
+    bundle: Path,
+    as_json: bool,
+    backend: str,
+    rpc_url: str | None,
+    deployment_file: Path | None,
+    allow_dev_setup: bool,
 ) -> None:
     """Verify every proof of a round's BUNDLE and recompute every public value.
 
@@ -45,7 +55,10 @@ def audit(
     signal is the listed commitment, the padding of unused slots, the global root
     from the commitments, the totals hash, the public value
     P = Poseidon(global root, totals hash, market hash, round id) against the root
-    proof's public signal, and the root proof.
+    proof's public signal, and the root proof. And where each key comes from: its
+    provenance record must hold for it and name a verified multi-party ceremony
+    (its contributors are listed); a dev or single-party key fails that check
+    unless --allow-dev-setup.
 
     With --rpc-url and/or --deployment, two more checks: the registry's verifier was
     rendered from the bundle's root key, and the registry holds this round id with the
@@ -59,7 +72,7 @@ def audit(
         if deployment_file is None:
             fail("--rpc-url needs --deployment (the deployment.json naming the registry)")
         onchain = onchain_checks(deployment_file, rpc_url)
-    report = audit_bundle(bundle, backend, onchain=onchain)
+    report = audit_bundle(bundle, backend, onchain=onchain, allow_dev_setup=allow_dev_setup)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=1))
     else:

@@ -71,7 +71,12 @@ def ceremony() -> None:
 
 
 @ceremony.command("new")
-@click.argument("r1cs_file", metavar="R1CS", type=_existing)
+@click.argument("r1cs_file", metavar="R1CS", type=_existing, required=False)
+@click.option(
+    "--circuit",
+    "circuit_name",
+    help="Instead of R1CS: a shipped circuit by its name in circuits/manifest.json (e.g. reference-b16).",
+)
 @click.option("--ptau", "ptau_file", required=True, type=_existing, help="The phase-1 file (prepared).")
 @click.option("--out", required=True, type=_output, help="The initial key to write (KEY.zkey).")
 @click.option(
@@ -81,8 +86,15 @@ def ceremony() -> None:
 )
 @backend_option
 @handle_errors
-def new_cmd(r1cs_file: Path, ptau_file: Path, out: Path, allow_dev_ptau: bool, backend: str) -> None:
-    """Start a phase-2 ceremony for R1CS from a real phase-1 file.
+def new_cmd(
+    r1cs_file: Path | None,
+    circuit_name: str | None,
+    ptau_file: Path,
+    out: Path,
+    allow_dev_ptau: bool,
+    backend: str,
+) -> None:
+    """Start a phase-2 ceremony for R1CS (or a shipped --circuit) from a real phase-1 file.
 
     Checks the phase-1 file first (snarkjs `powersoftau verify`'s rules: every
     contribution's proofs of knowledge and its link to the one before, the file's
@@ -91,10 +103,21 @@ def new_cmd(r1cs_file: Path, ptau_file: Path, out: Path, allow_dev_ptau: bool, b
     identical to `snarkjs zkey new`, and prints the circuit hash: publish it,
     every contributor's transcript starts from it.
 
+    For a round's circuits, use --circuit: the circuit is compiled exactly as
+    `round prove` compiles it, so that `ceremony install` can later put the final
+    key where `round prove --ptau` finds it.
+
     \b
     Exit status: 0 written, 1 the phase-1 file does not verify (the link is
     named), 2 bad input (a file too small for the circuit names the power needed).
     """
+    if (r1cs_file is None) == (circuit_name is None):
+        fail("give exactly one of R1CS and --circuit", EXIT_BAD_INPUT)
+    if circuit_name is not None:
+        from zksolvency.round.ceremony_keys import circuit_r1cs
+
+        r1cs_file = circuit_r1cs(circuit_name)
+    assert r1cs_file is not None
     start = time.perf_counter()
     try:
         made = start_ceremony(r1cs_file, ptau_file, out, backend, allow_dev_ptau, _say)
@@ -317,3 +340,36 @@ def verify_cmd(
         warn(f"{ptau_file} is an UNSAFE dev ptau: this ceremony protects nothing")
     if provenance_out is not None:
         click.echo(f"wrote {provenance_out}", err=True)
+
+
+@ceremony.command("install")
+@click.argument("zkey_file", metavar="FINAL.zkey", type=_existing)
+@click.option("--circuit", "circuit_name", required=True, help="The shipped circuit the key is for.")
+@click.option("--ptau", "ptau_file", required=True, type=_existing, help="The phase-1 file of the ceremony.")
+@backend_option
+def install_cmd(zkey_file: Path, circuit_name: str, ptau_file: Path, backend: str) -> None:
+    """Verify FINAL.zkey as the final key of --circuit's ceremony and install it for `round prove`.
+
+    Runs every check of `ceremony verify` against the circuit as `round prove`
+    compiles it, then puts the key in the key store with its provenance record,
+    in place of any key made there before. `round prove --ptau PTAU` then proves
+    with it, and every bundle records the ceremony's transcript hash and
+    contributors (and `audit` checks them).
+
+    \b
+    Exit status: 0 installed, 1 the ceremony does not verify (nothing installed), 2 bad input.
+    """
+    from zksolvency.round.ceremony_keys import install_ceremony_key
+
+    try:
+        installed = install_ceremony_key(circuit_name, zkey_file, ptau_file, backend, _say)
+    except InvalidLink as exc:
+        fail(f"INVALID, nothing installed: {exc}", EXIT_NEGATIVE)
+    except ZkSolvencyError as exc:
+        fail(str(exc), EXIT_BAD_INPUT)
+    except OSError as exc:
+        fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_BAD_INPUT)
+    click.echo(f"installed {zkey_file} for {installed.entry.name} ({installed.provenance.describe()})")
+    click.echo(f"`zksolvency round prove --ptau {ptau_file}` proves with it")
+    if installed.provenance.kind != "ceremony":
+        warn(f"{ptau_file} is an UNSAFE dev ptau: this key protects nothing")

@@ -7,7 +7,8 @@ Checks, in order (each reported by name with pass/fail and what it found):
 2. ``market hash``: MarketHash of the snapshot padded to the batch circuit's size
    (Python Poseidon) equals ``market.hash``;
 3. ``verification keys``: each key file's SHA-256 is the manifest's, and each key has
-   exactly one public signal;
+   exactly one public signal; then ``batch key setup`` and ``root key setup``: each key's
+   provenance record holds for it and says a verified ceremony (``round.audit_setup``);
 4. ``batch N proof`` and ``batch N commitment``: each batch proof verifies under the
    batch key, and its public signal is the commitment listed for batch ``N``;
 5. ``slots``: the batches fit the root circuit's slots (a power of four) and the
@@ -46,6 +47,7 @@ from zksolvency.ledger.commitment import market_hash, sums_hash
 from zksolvency.ledger.round_tree import MerkleTree4, round_public_value, slot_count
 from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import Market, parse_market
+from zksolvency.round.audit_setup import check_setup
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
 
@@ -90,8 +92,16 @@ def _size(bundle: Bundle) -> CircuitSize:
     )
 
 
-def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | None = None) -> Report:
-    """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all."""
+def audit_bundle(
+    path: Path, backend: str | None = None, onchain: ExtraChecks | None = None, allow_dev_setup: bool = True
+) -> Report:
+    """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all.
+
+    ``allow_dev_setup``: whether keys that are not from a verified ceremony pass the
+    ``... key setup`` checks (with a warning; ``round.audit_setup``). The ``audit``
+    command refuses them unless ``--allow-dev-setup``; this function accepts them
+    by default, for the callers (the demo) that prove with dev keys on purpose.
+    """
     bundle = Bundle(path)
     report = Report()
     setup = bundle.manifest.get("setup")
@@ -148,6 +158,7 @@ def audit_bundle(path: Path, backend: str | None = None, onchain: ExtraChecks | 
         ) or "both key files match their hashes; one public signal each"
 
     report.attempt("verification keys", keys_step)
+    check_setup(bundle, report, vkeys, allow_dev_setup, backend)  # 3b. where the keys come from
 
     # 4. Every batch proof and its commitment.
     commitments: list[int] = []

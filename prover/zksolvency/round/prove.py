@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from zksolvency.ceremony.provenance import combined_kind
 from zksolvency.circuit.formats.snarkjs_json import read_vkey
 from zksolvency.circuit.solvency_inputs import batch_inputs
 from zksolvency.errors import InputError
@@ -378,6 +379,9 @@ def _manifest(
         "setup": {
             "unsafe": batch_keys.unsafe or root_keys.unsafe,
             "ptau": batch_keys.ptau,
+            "provenance": combined_kind([batch_keys.provenance, root_keys.provenance]),
+            "batch": batch_keys.provenance.to_json(),
+            "root": root_keys.provenance.to_json(),
         },
         "accounts": {"count": plan.padded_to if padded else n_accounts, "padded": padded},
         "batches": batches,
