@@ -139,6 +139,7 @@ def test_a_changed_lagrange_point_is_refused_when_its_block_is_used(phase1: Path
     assert check(bad, key_lagrange_blocks(4))  # a key of domain 4 does not use that block
 
 
+@pytest.mark.slow
 def test_python_and_native_section_kernels_agree_on_a_small_file(tmp_path: Path) -> None:
     dev = tmp_path / "pot2_unsafe.ptau"
     generate_dev_ptau(dev, 2, DevSecrets(tau=3, alpha=5, beta=7))
