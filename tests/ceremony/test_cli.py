@@ -60,7 +60,7 @@ def test_verify_exits_2_on_malformed_input(ours: Ceremony, tmp_path: Path) -> No
         and "not a zkey file" in not_a_key.output
     )
     no_circuit = run("verify", ours.final, "--ptau", ours.ptau, "--provenance", tmp_path / "p.json")
-    assert no_circuit.exit_code == 2 and "--provenance needs --r1cs" in no_circuit.output
+    assert no_circuit.exit_code == 2 and "--provenance needs --r1cs or --circuit" in no_circuit.output
     assert not (tmp_path / "p.json").exists()
 
 

@@ -300,6 +300,7 @@ def verify_cmd(
     zkey_file: Path,
     ptau_file: Path,
     r1cs_file: Path | None,
+    circuit_name: str | None,
     as_json: bool,
     provenance_out: Path | None,
     backend: str,
@@ -315,10 +316,19 @@ def verify_cmd(
     \b
     Exit status: 0 valid, 1 invalid (the first bad link is named), 2 malformed input.
     """
-    if provenance_out is not None and r1cs_file is None:
-        fail("--provenance needs --r1cs: a record of a key must say which circuit it is for", EXIT_BAD_INPUT)
+    if r1cs_file is not None and circuit_name is not None:
+        fail("give at most one of --r1cs and --circuit", EXIT_BAD_INPUT)
+    if provenance_out is not None and r1cs_file is None and circuit_name is None:
+        fail(
+            "--provenance needs --r1cs or --circuit: a key's record must say which circuit it is for",
+            EXIT_BAD_INPUT,
+        )
     say: Callable[[str], None] = (lambda _m: None) if as_json else _say
     try:
+        if circuit_name is not None:
+            from zksolvency.round.ceremony_keys import circuit_r1cs
+
+            r1cs_file = circuit_r1cs(circuit_name)
         report = verify_ceremony(zkey_file, ptau_file, r1cs_file, backend, say)
         if provenance_out is not None:
             _, mpc = read_key_chain(zkey_file)
