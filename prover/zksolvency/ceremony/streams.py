@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
@@ -29,6 +30,8 @@ from zksolvency.circuit.formats.codec import (
 )
 from zksolvency.groth16 import curve
 from zksolvency.groth16.kernels.interface import SectionKernels
+
+P = TypeVar("P")
 
 #: Points per chunk: 2^16 G1 points are 4 MiB of file.
 CHUNK = 1 << 16
@@ -57,28 +60,36 @@ def neg_g1(p: G1Point) -> G1Point:
     return None if p is None else (p[0], (-p[1]) % Q)
 
 
+def _combination(
+    msm: Callable[[bytes, bytes], bytes],
+    decode: Callable[[bytes, str], P],
+    add: Callable[[P, P], P],
+    read: Reader,
+    start: int,
+    count: int,
+    scalars: bytes,
+    what: str,
+) -> P:
+    total: P | None = None
+    for offset in range(0, count, CHUNK):
+        n = min(CHUNK, count - offset)
+        part = decode(msm(read(start + offset, n), scalars[offset * N8 : (offset + n) * N8]), what)
+        total = part if total is None else add(total, part)
+    return total  # type: ignore[return-value]  # count > 0 in every caller
+
+
 def combination_g1(
     sections: SectionKernels, read: Reader, start: int, count: int, scalars: bytes, what: str
 ) -> G1Point:
     """``sum_i k_i P_{start + i}`` over ``count`` G1 points read in chunks; ``scalars`` holds the ``k_i``."""
-    total: G1Point = None
-    for offset in range(0, count, CHUNK):
-        n = min(CHUNK, count - offset)
-        part = sections.msm_g1(read(start + offset, n), scalars[offset * N8 : (offset + n) * N8])
-        total = add_g1(total, decode_g1_lem(part, what))
-    return total
+    return _combination(sections.msm_g1, decode_g1_lem, add_g1, read, start, count, scalars, what)
 
 
 def combination_g2(
     sections: SectionKernels, read: Reader, start: int, count: int, scalars: bytes, what: str
 ) -> G2Point:
     """:func:`combination_g1` in G2."""
-    total: G2Point = None
-    for offset in range(0, count, CHUNK):
-        n = min(CHUNK, count - offset)
-        part = sections.msm_g2(read(start + offset, n), scalars[offset * N8 : (offset + n) * N8])
-        total = add_g2(total, decode_g2_lem(part, what))
-    return total
+    return _combination(sections.msm_g2, decode_g2_lem, add_g2, read, start, count, scalars, what)
 
 
 def same_ratio(sections: SectionKernels, a1: G1Point, b1: G1Point, a2: G2Point, b2: G2Point) -> bool:

@@ -20,20 +20,13 @@ from zksolvency.ceremony.start import start_ceremony
 from zksolvency.ceremony.verify import CeremonyReport, verify_ceremony
 from zksolvency.circuit.formats.zkey import read_zkey_header
 from zksolvency.cli.common import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, handle_errors, warn
+from zksolvency.cli.groth16_cmd import backend_option
 from zksolvency.errors import ZkSolvencyError
 from zksolvency.groth16.backends import get_backend
-from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.groth16.vkey import export_vkey
 
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
 _output = click.Path(dir_okay=False, path_type=Path)
-backend_option = click.option(
-    "--backend",
-    type=click.Choice(BACKENDS),
-    default=BACKENDS[0],
-    show_default=True,
-    help="Arithmetic backend (the python one is the slow reference).",
-)
 
 
 def format_hash(digest: bytes) -> str:
@@ -381,5 +374,5 @@ def install_cmd(zkey_file: Path, circuit_name: str, ptau_file: Path, backend: st
         fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_BAD_INPUT)
     click.echo(f"installed {zkey_file} for {installed.entry.name} ({installed.provenance.describe()})")
     click.echo(f"`zksolvency round prove --ptau {ptau_file}` proves with it")
-    if installed.provenance.kind != "ceremony":
+    if not installed.provenance.trusted:
         warn(f"{ptau_file} is an UNSAFE dev ptau: this key protects nothing")

@@ -11,34 +11,12 @@ from __future__ import annotations
 
 from zksolvency import _native
 from zksolvency.bn254 import N8
-from zksolvency.circuit.formats.ptau import (
-    PTAU_SECTION_ALPHA_TAU_G1,
-    PTAU_SECTION_BETA_G2,
-    PTAU_SECTION_BETA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_ALPHA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_BETA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_TAU_G1,
-    PTAU_SECTION_LAGRANGE_TAU_G2,
-    PTAU_SECTION_TAU_G1,
-    PTAU_SECTION_TAU_G2,
-)
+from zksolvency.circuit.formats.ptau import PTAU_POINT_SECTIONS
 from zksolvency.groth16.ptau_dev_record import DevSecrets
-
-#: The order of the sections ``_native.dev_ptau`` returns.
-_NATIVE_ORDER = (
-    PTAU_SECTION_TAU_G1,
-    PTAU_SECTION_TAU_G2,
-    PTAU_SECTION_ALPHA_TAU_G1,
-    PTAU_SECTION_BETA_TAU_G1,
-    PTAU_SECTION_BETA_G2,
-    PTAU_SECTION_LAGRANGE_TAU_G1,
-    PTAU_SECTION_LAGRANGE_TAU_G2,
-    PTAU_SECTION_LAGRANGE_ALPHA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_BETA_TAU_G1,
-)
 
 
 def dev_ptau_points(power: int, dev: DevSecrets) -> dict[int, bytes]:
     """The point sections (2-6, 12-15) of the dev file for ``dev``, LEM, by section id."""
     secrets = (x.to_bytes(N8, "little") for x in (dev.tau, dev.alpha, dev.beta))
-    return dict(zip(_NATIVE_ORDER, _native.dev_ptau(power, *secrets), strict=True))
+    # ``_native.dev_ptau`` returns the point sections in file order.
+    return dict(zip(PTAU_POINT_SECTIONS, _native.dev_ptau(power, *secrets), strict=True))

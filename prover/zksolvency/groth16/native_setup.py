@@ -57,7 +57,7 @@ from zksolvency.circuit.formats.zkey import (
     zkey_raw_from_sections,
 )
 from zksolvency.groth16 import curve
-from zksolvency.groth16.phase2 import phase2_domain_power, start_circuit_hash
+from zksolvency.groth16.phase2 import hash_section_u32, phase2_domain_power, start_circuit_hash
 
 Progress = Callable[[str], None]
 
@@ -75,10 +75,6 @@ class _Terms:
 
     def buffers(self) -> tuple[bytes, bytes]:
         return np.asarray(self.index, dtype="<u4").tobytes(), b"".join(self.values)
-
-
-def _u32_be(n: int) -> bytes:
-    return struct.pack(">I", n)
 
 
 def _lagrange_block(ptau: PTauFile, section_id: int, n: int, point_bytes: int) -> memoryview:
@@ -156,7 +152,7 @@ def new_zkey_raw(r1cs: R1CS, ptau: PTauFile, progress: Progress | None = None) -
         (n_vars, _native.lem_to_u_g1(b1_pts)),
         (n_vars, _native.lem_to_u_g2(b2_pts)),
     ):
-        hasher.update(_u32_be(count))
+        hash_section_u32(hasher, count)
         hasher.update(u_points)
     mpc = MPCParams(cs_hash=hasher.digest(), contributions=[])
 

@@ -36,6 +36,7 @@ from zksolvency.circuit.formats.ptau import (
     PTAU_SECTION_TAU_G2,
     PTauContribution,
     PTauPublicKey,
+    point_counts,
 )
 from zksolvency.groth16.blake2b_state import Blake2bState
 from zksolvency.groth16.kernels.interface import SectionKernels
@@ -57,22 +58,17 @@ _RUN = 1 << 14
 
 
 def section_counts(power: int) -> dict[int, int]:
-    """Points in each of sections 2-6 for a file of ``power``."""
-    n = 1 << power
-    return {
-        PTAU_SECTION_TAU_G1: 2 * n - 1,
-        PTAU_SECTION_TAU_G2: n,
-        PTAU_SECTION_ALPHA_TAU_G1: n,
-        PTAU_SECTION_BETA_TAU_G1: n,
-        PTAU_SECTION_BETA_G2: 1,
-    }
+    """Points in each of sections 2-6 (and 12-15) for a file of ``power``."""
+    return point_counts(power)
 
 
 def first_challenge_hash(power: int) -> bytes:
     """The challenge the first contributor answers: the hash of a ceremony with every point a generator."""
     h = blake2b_512()
     h.update(blake2b_512().digest())
-    for section_id, count in section_counts(power).items():
+    counts = section_counts(power)
+    for section_id in PHASE1_POINT_SECTIONS:
+        count = counts[section_id]
         unit = encode_g2_u(G2_GENERATOR) if section_id in G2_SECTIONS else encode_g1_u(G1_GENERATOR)
         block = unit * min(count, _RUN)
         for start in range(0, count, _RUN):

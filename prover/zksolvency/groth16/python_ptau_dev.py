@@ -19,17 +19,7 @@ from __future__ import annotations
 
 from zksolvency.bn254 import G1_GENERATOR, G2_GENERATOR, R
 from zksolvency.circuit.formats.codec import encode_g1_lem_many, encode_g2_lem, encode_g2_lem_many
-from zksolvency.circuit.formats.ptau import (
-    PTAU_SECTION_ALPHA_TAU_G1,
-    PTAU_SECTION_BETA_G2,
-    PTAU_SECTION_BETA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_ALPHA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_BETA_TAU_G1,
-    PTAU_SECTION_LAGRANGE_TAU_G1,
-    PTAU_SECTION_LAGRANGE_TAU_G2,
-    PTAU_SECTION_TAU_G1,
-    PTAU_SECTION_TAU_G2,
-)
+from zksolvency.circuit.formats.ptau import PTAU_POINT_SECTIONS
 from zksolvency.groth16.curve import g2_mul
 from zksolvency.groth16.fixed_base import g1_multiples, g2_multiples
 from zksolvency.groth16.kernels.python import PythonKernels
@@ -58,22 +48,15 @@ def dev_ptau_points(power: int, dev: DevSecrets) -> dict[int, bytes]:
         lag.extend(lagrange_scalars(tau_pows, k))
     # The extra domain 2^(power+1) of section 12: tau^(2n-1) is not in section 2.
     lag_top = PythonKernels().ifft([*tau_pows[: 2 * n - 1], 0])
-    return {
-        PTAU_SECTION_TAU_G1: encode_g1_lem_many(g1_multiples(G1_GENERATOR, tau_pows[: 2 * n - 1])),
-        PTAU_SECTION_TAU_G2: encode_g2_lem_many(g2_multiples(G2_GENERATOR, tau_pows[:n])),
-        PTAU_SECTION_ALPHA_TAU_G1: encode_g1_lem_many(
-            g1_multiples(G1_GENERATOR, [dev.alpha * t % R for t in tau_pows[:n]])
-        ),
-        PTAU_SECTION_BETA_TAU_G1: encode_g1_lem_many(
-            g1_multiples(G1_GENERATOR, [dev.beta * t % R for t in tau_pows[:n]])
-        ),
-        PTAU_SECTION_BETA_G2: encode_g2_lem(g2_mul(G2_GENERATOR, dev.beta)),
-        PTAU_SECTION_LAGRANGE_TAU_G1: encode_g1_lem_many(g1_multiples(G1_GENERATOR, lag + lag_top)),
-        PTAU_SECTION_LAGRANGE_TAU_G2: encode_g2_lem_many(g2_multiples(G2_GENERATOR, lag)),
-        PTAU_SECTION_LAGRANGE_ALPHA_TAU_G1: encode_g1_lem_many(
-            g1_multiples(G1_GENERATOR, [dev.alpha * x % R for x in lag])
-        ),
-        PTAU_SECTION_LAGRANGE_BETA_TAU_G1: encode_g1_lem_many(
-            g1_multiples(G1_GENERATOR, [dev.beta * x % R for x in lag])
-        ),
-    }
+    sections = (  # in file order: tauG1, tauG2, alphaTauG1, betaTauG1, betaG2, then the Lagrange ones
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, tau_pows[: 2 * n - 1])),
+        encode_g2_lem_many(g2_multiples(G2_GENERATOR, tau_pows[:n])),
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, [dev.alpha * t % R for t in tau_pows[:n]])),
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, [dev.beta * t % R for t in tau_pows[:n]])),
+        encode_g2_lem(g2_mul(G2_GENERATOR, dev.beta)),
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, lag + lag_top)),
+        encode_g2_lem_many(g2_multiples(G2_GENERATOR, lag)),
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, [dev.alpha * x % R for x in lag])),
+        encode_g1_lem_many(g1_multiples(G1_GENERATOR, [dev.beta * x % R for x in lag])),
+    )
+    return dict(zip(PTAU_POINT_SECTIONS, sections, strict=True))

@@ -100,6 +100,10 @@ _LAGRANGE_SECTIONS = (
 )
 #: The order snarkjs writes and we write.
 PTAU_SECTION_ORDER = _PHASE1_SECTIONS + _LAGRANGE_SECTIONS
+#: The sections made of points (all but the header and the contributions), in file order.
+PTAU_POINT_SECTIONS = tuple(
+    s for s in PTAU_SECTION_ORDER if s not in (PTAU_SECTION_HEADER, PTAU_SECTION_CONTRIBUTIONS)
+)
 
 #: The largest power we accept: ``Fr`` has radix-2 domains up to ``2^28``.
 MAX_PTAU_POWER = FR_TWO_ADICITY
@@ -270,8 +274,8 @@ class MappedBinFile:
 # --- sizes ------------------------------------------------------------------------------
 
 
-def _counts(power: int) -> dict[int, int]:
-    """Points per point section for a file of this power."""
+def point_counts(power: int) -> dict[int, int]:
+    """Points per point section (2-6, 12-15) for a file of this power."""
     n = 1 << power
     return {
         PTAU_SECTION_TAU_G1: 2 * n - 1,
@@ -441,7 +445,7 @@ class PTauFile:
             raise FormatError(f"{what}: Lagrange sections {present} present but {missing} missing")
         self.prepared: bool = bool(present)
 
-        counts = _counts(self.power)
+        counts = point_counts(self.power)
         expected_ids = [s for s in counts if s in _PHASE1_SECTIONS or self.prepared]
         for section_id in expected_ids:
             name = _SECTION_NAMES[section_id]
@@ -476,7 +480,7 @@ class PTauFile:
         asks for (see ``MappedBinFile.read``).
         """
         name = _SECTION_NAMES[section_id]
-        total = _counts(self.power)[section_id]
+        total = point_counts(self.power)[section_id]
         if start < 0 or count < 0 or start + count > total:
             raise SetupError(
                 f"{self.what}: {name}: points [{start}, {start + count}) are outside the {total} "
@@ -488,7 +492,7 @@ class PTauFile:
     def _slice(self, section_id: int, start: int, count: int | None) -> tuple[bytes, str]:
         """The bytes of points ``[start, start + count)`` and the name to report errors under."""
         name = _SECTION_NAMES[section_id]
-        total = _counts(self.power)[section_id]
+        total = point_counts(self.power)[section_id]
         if count is None:
             count = total - start
         if start < 0 or count < 0 or start + count > total:
@@ -591,7 +595,7 @@ def _sections(
     what: str,
 ) -> list[tuple[int, bytes]]:
     _check_power(power, ceremony_power, what)
-    counts = _counts(power)
+    counts = point_counts(power)
     given: dict[int, Sequence[G1Point] | Sequence[G2Point]] = {
         PTAU_SECTION_TAU_G1: tau_g1,
         PTAU_SECTION_TAU_G2: tau_g2,
@@ -700,7 +704,7 @@ def write_ptau_sections(
     """
     what = str(path)
     _check_power(power, ceremony_power, what)
-    counts = _counts(power)
+    counts = point_counts(power)
     ids = [s for s in PTAU_SECTION_ORDER if s not in (PTAU_SECTION_HEADER, PTAU_SECTION_CONTRIBUTIONS)]
     prepared = any(s in points for s in _LAGRANGE_SECTIONS)
     wanted = [s for s in ids if s in _PHASE1_SECTIONS or prepared]
