@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from zksolvency.bn254 import R
 from zksolvency.ceremony.contribute import beacon_key, contribute_key, read_key_chain
 from zksolvency.ceremony.errors import InvalidLink
 from zksolvency.ceremony.start import start_ceremony
 from zksolvency.ceremony.verify import verify_ceremony
 from zksolvency.circuit.formats.codec import G1_BYTES, G2_BYTES
 from zksolvency.circuit.formats.ptau import MappedBinFile
+from zksolvency.circuit.formats.r1cs import read_r1cs, write_r1cs
 from zksolvency.circuit.formats.zkey import (
     ZKEY_MAGIC,
     ZKEY_SECTION_A,
@@ -264,6 +266,17 @@ def test_a_zkey_for_another_circuit_is_refused(ours: Ceremony, circuits: Circuit
     error = refused(ours.final, ours, r1cs=circuits.cube4)
     assert error.link == "circuit" and "another circuit" in error.reason
     assert not snarkjs_verifies(circuits.cube4, ours.ptau, ours.final)[0]
+
+
+def test_a_circuit_of_the_same_size_with_another_coefficient_is_refused_by_its_hash(
+    ours: Ceremony, tmp_path: Path
+) -> None:
+    r1cs = read_r1cs(ours.r1cs)
+    (a, b, c), *rest = r1cs.constraints
+    changed = replace(r1cs, constraints=[(a, b, [(w, 2 * v % R) for w, v in c]), *rest])
+    write_r1cs(tmp_path / "changed.r1cs", changed)
+    error = refused(ours.final, ours, r1cs=tmp_path / "changed.r1cs")
+    assert error.link == "circuit" and "circuit hash" in error.reason
 
 
 def test_without_the_r1cs_the_circuit_link_is_reported_unchecked(ours: Ceremony) -> None:

@@ -52,6 +52,15 @@ def test_verify_exits_1_naming_the_first_bad_link(ours: Ceremony, tmp_path: Path
     assert as_json.exit_code == 1 and '"link": "contribution #3 (carol)"' in as_json.output
 
 
+def test_verify_by_shipped_circuit_name_refuses_a_key_for_another_circuit(ours: Ceremony) -> None:
+    result = run("verify", ours.final, "--ptau", ours.ptau, "--circuit", "test")
+    assert (
+        result.exit_code == 1 and "INVALID: circuit:" in result.output and "another circuit" in result.output
+    )
+    unknown = run("verify", ours.final, "--ptau", ours.ptau, "--circuit", "no-such-circuit")
+    assert unknown.exit_code == 2 and "no circuit 'no-such-circuit'" in unknown.output
+
+
 def test_verify_exits_2_on_malformed_input(ours: Ceremony, tmp_path: Path) -> None:
     not_a_key = run("verify", ours.ptau, "--ptau", ours.ptau)
     assert (

@@ -63,7 +63,7 @@ from zksolvency.groth16 import curve
 from zksolvency.groth16.backends import Backend, get_backend
 from zksolvency.groth16.fields import root_of_unity
 from zksolvency.groth16.kernels.interface import SectionKernels
-from zksolvency.groth16.phase2 import CONTRIBUTION_RANDOM
+from zksolvency.groth16.phase2 import CONTRIBUTION_RANDOM, domain_power
 from zksolvency.groth16.setup import new_zkey_raw
 
 Progress = Callable[[str], None]
@@ -212,6 +212,13 @@ def verify_ceremony(
         _check_against_phase1(header, ptau)
         init: ZKeyRaw | None = None
         if r1cs is not None:
+            sizes = (r1cs.n_wires, r1cs.n_public, 1 << domain_power(r1cs))
+            if sizes != (header.n_vars, header.n_public, n):
+                raise InvalidLink(
+                    "circuit",
+                    f"the key has {header.n_vars} signals, {header.n_public} public, domain {n}; the R1CS "
+                    f"has {sizes[0]}, {sizes[1]}, domain {sizes[2]}: a key for another circuit",
+                )
             say("circuit: recomputing the initial key from the R1CS and the phase-1 file")
             init = new_zkey_raw(r1cs, ptau, chosen)
             _check_circuit(key, header, mpc.cs_hash, init)

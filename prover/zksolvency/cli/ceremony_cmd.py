@@ -281,12 +281,17 @@ def _print_report(report: CeremonyReport) -> None:
 @click.option(
     "--r1cs", "r1cs_file", type=_existing, help="The circuit: ties the key to it (strongly advised)."
 )
+@click.option(
+    "--circuit",
+    "circuit_name",
+    help="Instead of --r1cs: a shipped circuit by its name in circuits/manifest.json.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
 @click.option(
     "--provenance",
     "provenance_out",
     type=_output,
-    help="Also write the key's provenance record (needs --r1cs), for bundles and deployments.",
+    help="Also write the key's provenance record (needs the circuit), for bundles and deployments.",
 )
 @backend_option
 def verify_cmd(
