@@ -7,12 +7,12 @@ BIN    := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NPM_STAMP := toolchain/node_modules/.installed
 
-.PHONY: demo test install toolchain check lint typecheck pytest bench clean
+.PHONY: demo test install toolchain check lint typecheck pytest rust-test bench clean
 
 demo: install toolchain
 	$(BIN)/zksolvency demo
 
-test: install toolchain check pytest
+test: install toolchain check rust-test pytest
 
 install: $(PY_STAMP)
 
@@ -42,6 +42,10 @@ typecheck: install
 
 pytest: install toolchain
 	$(BIN)/pytest
+
+# The native crate's own tests (both MSM paths, the ceremony kernels) against arkworks.
+rust-test: install
+	cd prover/native && cargo test --release --lib --locked
 
 bench: install toolchain
 	$(BIN)/python benchmarks/groth16_reference.py

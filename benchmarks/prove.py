@@ -45,9 +45,9 @@ from zksolvency.circuit.formats.zkey import read_zkey, read_zkey_header, write_z
 from zksolvency.circuit.witness import calculate_witness
 from zksolvency.groth16.kernels import get_kernels
 from zksolvency.groth16.native_prove import prove_files
-from zksolvency.groth16.native_ptau_dev import generate_dev_ptau_native
-from zksolvency.groth16.native_setup import setup_raw
 from zksolvency.groth16.prove import prove
+from zksolvency.groth16.ptau_dev import generate_dev_ptau
+from zksolvency.groth16.setup import setup_raw
 from zksolvency.groth16.verify import verify
 
 RESULTS = Path(__file__).resolve().parent / "results" / "prove.md"
@@ -160,7 +160,7 @@ def bench_size(
     row: dict[str, float | int | None] = {"log_n": log_n, "constraints": r1cs.n_constraints}
     ptau_path = work / f"pot{log_n}_unsafe.ptau"
     start = time.perf_counter()
-    generate_dev_ptau_native(ptau_path, log_n)
+    generate_dev_ptau(ptau_path, log_n, backend="native")
     row["dev_ptau_s"] = time.perf_counter() - start
 
     zkey_path = work / f"bench{log_n}.zkey"

@@ -70,9 +70,22 @@ def test_dev_ptau_refuses_out_of_range_powers(tmp_path: Path) -> None:
 
 
 @pytest.mark.snarkjs
-def test_snarkjs_reads_the_dev_ptau_but_does_not_accept_it_as_a_ceremony(small: Path) -> None:
+def test_snarkjs_accepts_the_dev_ptau_as_a_one_party_ceremony_and_shows_its_label(small: Path) -> None:
     done = snarkjs("powersoftau", "verify", small)
     output = done.stdout + done.stderr
-    assert "Powers Of tau file OK" in output  # it parses every section ...
-    assert done.returncode != 0  # ... but there is no response transcript: not a ceremony
-    assert "does not match the next challenge" in output
+    assert done.returncode == 0, output  # proofs of knowledge, response and next-challenge hashes all hold
+    assert "Powers of Tau Ok!" in output
+    assert "UNSAFE zksolvency single-party dev ptau" in output  # ... and its one contributor is named
+
+
+@pytest.mark.snarkjs
+def test_snarkjs_refuses_the_dev_ptau_with_a_changed_point(small: Path, tmp_path: Path) -> None:
+    """The twin: the next-challenge hash covers the points, so one changed point breaks the file."""
+    with PTauFile(small) as p:
+        offset = p.section_offset(2) + 3 * 64  # tauG1[3]
+    data = bytearray(small.read_bytes())
+    data[offset : offset + 64] = data[offset + 64 : offset + 128]  # tauG1[3] := tauG1[4], still on the curve
+    bad = tmp_path / "bad_unsafe.ptau"
+    bad.write_bytes(bytes(data))
+    done = snarkjs("powersoftau", "verify", bad)
+    assert done.returncode != 0

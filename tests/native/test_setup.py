@@ -21,17 +21,16 @@ from zksolvency.circuit.formats.zkey import (
 )
 from zksolvency.errors import SetupError
 from zksolvency.groth16.kernels import get_kernels
-from zksolvency.groth16.native_ptau_dev import dev_ptau_points, generate_dev_ptau_native
-from zksolvency.groth16.native_setup import contribute_raw, new_zkey_raw, setup_raw
-from zksolvency.groth16.ptau_dev import UNSAFE_NAME, DevSecrets, is_unsafe_dev_ptau
-from zksolvency.groth16.setup import contribute, new_zkey
+from zksolvency.groth16.native_ptau_dev import dev_ptau_points
+from zksolvency.groth16.ptau_dev import UNSAFE_NAME, DevSecrets, generate_dev_ptau, is_unsafe_dev_ptau
+from zksolvency.groth16.setup import contribute, contribute_raw, new_zkey, new_zkey_raw, setup_raw
 
 from .conftest import PTAU_POWER, SECRETS, CircuitKey, random_circuit
 
 
 def test_native_dev_ptau_has_the_python_points(small_ptau: Path, native_work: Path) -> None:
     native = native_work / f"native{PTAU_POWER}_unsafe.ptau"
-    generate_dev_ptau_native(native, PTAU_POWER, SECRETS)
+    generate_dev_ptau(native, PTAU_POWER, SECRETS, backend="native")
     with PTauFile(small_ptau) as theirs, PTauFile(native) as ours:
         assert is_unsafe_dev_ptau(ours)
         assert ours.contributions[0].name == UNSAFE_NAME
@@ -51,9 +50,9 @@ def test_other_dev_secrets_give_other_points() -> None:
 
 def test_native_dev_ptau_keeps_the_unsafe_name_rule(native_work: Path) -> None:
     with pytest.raises(SetupError, match="must contain 'unsafe'"):
-        generate_dev_ptau_native(native_work / "pot3.ptau", 3, SECRETS)
+        generate_dev_ptau(native_work / "pot3.ptau", 3, SECRETS, backend="native")
     with pytest.raises(SetupError, match="between 1 and"):
-        generate_dev_ptau_native(native_work / "pot0_unsafe.ptau", 0, SECRETS)
+        generate_dev_ptau(native_work / "pot0_unsafe.ptau", 0, SECRETS, backend="native")
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13])

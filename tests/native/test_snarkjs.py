@@ -13,8 +13,8 @@ from zksolvency.circuit.formats.snarkjs_json import write_proof, write_public, w
 from zksolvency.circuit.formats.wtns import write_wtns
 from zksolvency.circuit.formats.zkey import decode_zkey, encode_zkey_raw, write_zkey_raw
 from zksolvency.groth16.native_prove import prove_files
-from zksolvency.groth16.native_ptau_dev import generate_dev_ptau_native
-from zksolvency.groth16.native_setup import setup_raw
+from zksolvency.groth16.ptau_dev import generate_dev_ptau
+from zksolvency.groth16.setup import setup_raw
 from zksolvency.groth16.vkey import export_vkey
 
 from ..snarkjs_tool import snarkjs, snarkjs_ok
@@ -36,7 +36,7 @@ def native_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "vkey": work / "vkey.json",
     }
     write_r1cs(files["r1cs"], circuit.r1cs)
-    generate_dev_ptau_native(files["ptau"], PTAU_POWER, SECRETS)
+    generate_dev_ptau(files["ptau"], PTAU_POWER, SECRETS, backend="native")
     with PTauFile(files["ptau"]) as ptau:
         raw = setup_raw(circuit.r1cs, ptau, "native tests")
     write_zkey_raw(files["zkey"], raw)

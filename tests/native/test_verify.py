@@ -110,5 +110,5 @@ def test_native_verify_is_fast(valid: tuple[VerificationKey, Proof, list[int]]) 
 
 def test_unknown_verifier_backend_is_refused(valid: tuple[VerificationKey, Proof, list[int]]) -> None:
     vk, proof, public = valid
-    with pytest.raises(ValueError, match="unknown verifier backend"):
+    with pytest.raises(ValueError, match="unknown kernel backend 'cuda'"):
         verify(vk, public, proof, backend="cuda")

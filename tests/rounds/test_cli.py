@@ -34,7 +34,7 @@ def test_round_prove_with_pad_to_hides_the_count_and_audits(tmp_path: Path) -> N
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["accounts"] == {"count": 16, "padded": True}
     assert (out / manifest["oracle"]["signatures"]).read_bytes() == inputs.signatures.read_bytes()
-    code, stdout, _ = _run("audit", str(out), "--committee", str(inputs.committee))
+    code, stdout, _ = _run("audit", str(out), "--committee", str(inputs.committee), "--allow-dev-setup")
     assert code == 0 and "bundle VALID" in stdout and "PASS  committee quorum" in stdout
     index = json.loads((tmp_path / "bundle.inclusion" / "index.json").read_text())
     assert sorted(index) == [f"acct-{k:04d}" for k in range(5)]
@@ -70,15 +70,28 @@ def test_round_prove_rejects_bad_input_with_exit_2(tmp_path: Path) -> None:
 
 
 def test_audit_exit_codes_and_json(proven: Proven, tmp_path: Path) -> None:
-    code, stdout, _ = _run("audit", str(proven.bundle), "--json")
+    code, stdout, _ = _run("audit", str(proven.bundle), "--json", "--allow-dev-setup")
     assert code == 0 and json.loads(stdout)["ok"] is True
     broken = Path(shutil.copytree(proven.bundle, tmp_path / "b"))
     (broken / "root.public.json").write_text('["1"]')
-    code, stdout, stderr = _run("audit", str(broken))
+    code, stdout, stderr = _run("audit", str(broken), "--allow-dev-setup")
     assert code == 1
     assert "FAIL  round value" in stdout and "audit failed: round value" in stderr
     code, _, stderr = _run("audit", str(tmp_path))
     assert code == 2 and "not a bundle" in stderr
+
+
+def test_audit_fails_dev_keys_unless_allowed(proven: Proven) -> None:
+    """The bundle's keys come from the dev ptau: a failed check per key, unless --allow-dev-setup."""
+    code, stdout, stderr = _run("audit", str(proven.bundle))
+    assert code == 1
+    assert (
+        "FAIL  batch key setup: UNSAFE single-party dev setup" in stdout and "FAIL  root key setup" in stdout
+    )
+    assert "audit failed: batch key setup, root key setup" in stderr and "--allow-dev-setup" in stdout
+    code, stdout, stderr = _run("audit", str(proven.bundle), "--allow-dev-setup")
+    assert code == 0 and "PASS  batch key setup" in stdout and "accepted (--allow-dev-setup)" in stdout
+    assert "not from a verified ceremony" in stderr
 
 
 def test_inclusion_verify_passes_for_its_holder_and_fails_for_another(proven: Proven) -> None:

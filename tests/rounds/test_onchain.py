@@ -80,16 +80,22 @@ def test_published_bundle_passes_the_onchain_audit(proven: Proven, deployment: D
     record = read_round(deployment, None, ROUND_ID)
     values = bundle_round(Bundle(proven.bundle))
     assert record is not None and record.global_root == values.global_root
-    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
+    report = audit_bundle(
+        proven.bundle, "python", onchain=onchain_checks(deployment, None), allow_dev_setup=True
+    )
     assert report.ok, [c.line() for c in report.failed()]
     assert {"on-chain round", "on-chain verifier key", "on-chain snapshot"} <= {c.name for c in report.checks}
 
 
 def test_unpublished_round_fails_the_onchain_audit(proven: Proven, deployment: Deployment) -> None:
-    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
+    report = audit_bundle(
+        proven.bundle, "python", onchain=onchain_checks(deployment, None), allow_dev_setup=True
+    )
     assert [c.name for c in report.failed()] == ["on-chain snapshot", "on-chain round"]
     ensure_snapshot_registered(proven.bundle, deployment, None, ANVIL_DEV_KEY)
-    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(deployment, None))
+    report = audit_bundle(
+        proven.bundle, "python", onchain=onchain_checks(deployment, None), allow_dev_setup=True
+    )
     assert [c.name for c in report.failed()] == ["on-chain round"]
 
 
@@ -138,7 +144,7 @@ def test_a_bundle_whose_total_was_changed_is_refused_on_chain(
 
 def test_a_registry_for_another_key_fails_the_key_check(proven: Proven, deployment: Deployment) -> None:
     other = replace(deployment, verification_key_hash="0x" + "11" * 32)
-    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(other, None))
+    report = audit_bundle(proven.bundle, "python", onchain=onchain_checks(other, None), allow_dev_setup=True)
     assert "on-chain verifier key" in [c.name for c in report.failed()]
 
 
@@ -157,7 +163,9 @@ def test_round_publish_and_audit_commands(proven: Proven, deployment: Deployment
     assert "snapshot:        registered in block" in first.output
     assert f"round {ROUND_ID} published" in first.output
     assert ANVIL_DEV_KEY not in first.output
-    audited = runner.invoke(cli, ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", url])
+    audited = runner.invoke(
+        cli, ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", url, "--allow-dev-setup"]
+    )
     assert audited.exit_code == 0, audited.output
     assert "PASS  on-chain round" in audited.output and "PASS  on-chain snapshot" in audited.output
     assert "PASS  committee quorum" in audited.output and "(the auditor's committee)" in audited.output
@@ -173,9 +181,37 @@ def test_audit_with_an_unreachable_chain_warns_and_fails_only_the_chain_checks(
     file = tmp_path / "deployment.json"
     write_deployment(file, replace(deployment, rpc_url=None))
     args = ["audit", str(proven.bundle), "--deployment", str(file), "--rpc-url", "http://127.0.0.1:9"]
+    args.append("--allow-dev-setup")
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1
     assert "cannot read the registry's committee" in result.stderr
     assert "PASS  committee quorum" in result.stdout and "(the bundle's committee)" in result.stdout
     failed = {line.split(":")[0] for line in result.stdout.splitlines() if line.startswith("FAIL")}
     assert failed == {"FAIL  on-chain snapshot", "FAIL  on-chain round"}  # the key check reads no chain
+
+
+def test_round_publish_refuses_a_dev_key_on_a_chain_that_is_not_local(
+    proven: Proven, root_artifact: ContractsArtifact, tmp_path: Path
+) -> None:
+    """anvil under chain id 1337 stands for a public chain: the bundle's dev root key is refused there
+    (nothing published) unless --allow-unsafe-setup; the twin above publishes on the local chain 31337."""
+    with start_anvil(chain_id=1337) as other:
+        committee = replace(demo_committee(), chain_id=1337)
+        d = deploy_contracts(
+            connect(other.url), load_account(ANVIL_DEV_KEY), root_artifact, PARAMETERS, committee
+        )
+        file = tmp_path / "deployment.json"
+        write_deployment(file, d)
+        args = ["round", "publish", str(proven.bundle), "--deployment", str(file), "--rpc-url", other.url]
+        runner = CliRunner(env={PRIVATE_KEY_ENV: ANVIL_DEV_KEY})
+        refused = runner.invoke(cli, args)
+        assert refused.exit_code == 2
+        assert "refusing to publish the round on chain 1337" in refused.output
+        assert read_round(d, other.url, ROUND_ID) is None
+        allowed = runner.invoke(cli, [*args, "--allow-unsafe-setup"])
+        # Past the setup guard (a warning), the snapshot check has its own say: the bundle's
+        # signatures are for chain 31337, which this registry (committee of chain 1337) cannot take.
+        assert "warning: publish the round on chain 1337 (--allow-unsafe-setup)" in allowed.output
+        assert "refusing to publish" not in allowed.output
+        assert allowed.exit_code == 2 and "the signatures are for chain 31337" in allowed.output
+        assert read_round(d, other.url, ROUND_ID) is None

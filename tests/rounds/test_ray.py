@@ -67,7 +67,7 @@ def test_a_round_on_ray_equals_the_process_pool_round(
     )
     assert on_ray.executor == "ray, 2 actors"
     _same_round(on_ray, on_pool)
-    assert audit_bundle(on_ray.bundle).ok
+    assert audit_bundle(on_ray.bundle, allow_dev_setup=True).ok
     manifest = json.loads((on_ray.bundle / "manifest.json").read_text())
     assert manifest["proving"]["executor"] == "ray, 2 actors" and manifest["proving"]["workers"] == 2
     # The twin: another seed is another placement, hence another root.
@@ -120,4 +120,4 @@ def test_a_killed_ray_worker_leaves_the_round_unchanged(
     )
     assert killer.killed
     _same_round(survived, on_pool)
-    assert audit_bundle(survived.bundle).ok
+    assert audit_bundle(survived.bundle, allow_dev_setup=True).ok

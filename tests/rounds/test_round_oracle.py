@@ -44,12 +44,12 @@ def _put_signatures(bundle: Path, signed: SignedSnapshot) -> None:
 
 
 def _failed(bundle: Path, **kwargs: object) -> dict[str, str]:
-    report = audit_bundle(bundle, **kwargs)  # type: ignore[arg-type]
+    report = audit_bundle(bundle, **kwargs, allow_dev_setup=True)  # type: ignore[arg-type]
     return {c.name: c.detail for c in report.failed()}
 
 
 def test_the_signed_round_passes_both_oracle_checks(proven: Proven) -> None:
-    report = audit_bundle(proven.bundle)
+    report = audit_bundle(proven.bundle, allow_dev_setup=True)
     checks = {c.name: c for c in report.checks}
     assert all(checks[name].ok for name in ORACLE_CHECKS), [checks[n].line() for n in ORACLE_CHECKS]
     assert (
@@ -110,7 +110,7 @@ def test_an_edited_signatures_file_fails_its_hash(proven: Proven, bundle_copy: P
 
 def test_the_auditors_committee_replaces_the_bundles(proven: Proven, tmp_path: Path) -> None:
     stricter = dataclasses.replace(demo_committee(), threshold=4)
-    report = audit_bundle(proven.bundle, committee=stricter)
+    report = audit_bundle(proven.bundle, committee=stricter, allow_dev_setup=True)
     failed = {c.name: c.detail for c in report.failed()}
     assert list(failed) == ["committee quorum"]
     assert "3 of 5 members signed; the threshold is 4 (the auditor's committee)" in failed["committee quorum"]
@@ -119,8 +119,9 @@ def test_the_auditors_committee_replaces_the_bundles(proven: Proven, tmp_path: P
     good, strict = tmp_path / "good.json", tmp_path / "strict.json"
     write_committee(good, demo_committee())
     write_committee(strict, stricter)
-    assert CliRunner().invoke(cli, ["audit", str(proven.bundle), "--committee", str(good)]).exit_code == 0
-    refused = CliRunner().invoke(cli, ["audit", str(proven.bundle), "--committee", str(strict)])
+    audit = ["audit", str(proven.bundle), "--allow-dev-setup", "--committee"]
+    assert CliRunner().invoke(cli, [*audit, str(good)]).exit_code == 0
+    refused = CliRunner().invoke(cli, [*audit, str(strict)])
     assert refused.exit_code == 1 and "audit failed: committee quorum" in refused.stderr
 
 

@@ -7,6 +7,7 @@
 //! `native` kernels) turns them into the package's own exceptions.
 
 pub mod batch_affine;
+pub mod ceremony;
 pub mod codec;
 pub mod fastmul;
 pub mod fft;
@@ -490,6 +491,43 @@ fn py_wasm_witness<'py>(
     Ok(bytes(py, &data))
 }
 
+/// ffjavascript's compressed encoding of every point of a LEM G1 section (phase-1 response hashes).
+#[pyfunction]
+fn compressed_g1<'py>(py: Python<'py>, section: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
+    let s = view(&section)?;
+    released(py, || {
+        ceremony::compressed_points::<Affine<g1::Config>>(s, "G1 section")
+    })
+}
+
+/// The compressed encoding of every point of a LEM G2 section.
+#[pyfunction]
+fn compressed_g2<'py>(py: Python<'py>, section: PyBuffer<u8>) -> PyResult<Bound<'py, PyBytes>> {
+    let s = view(&section)?;
+    released(py, || {
+        ceremony::compressed_points::<Affine<g2::Config>>(s, "G2 section")
+    })
+}
+
+/// `prod_i e(P_i, Q_i) == 1` for LEM G1 points `g1` and G2 points `g2` (pairwise).
+#[pyfunction]
+fn pairing_is_one(py: Python<'_>, g1: PyBuffer<u8>, g2: PyBuffer<u8>) -> PyResult<bool> {
+    let (a, b) = (view(&g1)?, view(&g2)?);
+    py.allow_threads(|| ceremony::pairing_is_one(a, b))
+        .map_err(err)
+}
+
+/// Continue a saved 216-byte BLAKE2b-512 state (empty: a fresh hash) with `data`; the new state.
+#[pyfunction]
+fn blake2b_absorb<'py>(
+    py: Python<'py>,
+    state: PyBuffer<u8>,
+    data: PyBuffer<u8>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let (s, d) = (view(&state)?, view(&data)?);
+    released(py, || ceremony::blake2b_absorb(s, d))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -517,5 +555,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(g2_in_subgroup, m)?)?;
     m.add_function(wrap_pyfunction!(verify_groth16, m)?)?;
     m.add_function(wrap_pyfunction!(py_wasm_witness, m)?)?;
+    m.add_function(wrap_pyfunction!(compressed_g1, m)?)?;
+    m.add_function(wrap_pyfunction!(compressed_g2, m)?)?;
+    m.add_function(wrap_pyfunction!(pairing_is_one, m)?)?;
+    m.add_function(wrap_pyfunction!(blake2b_absorb, m)?)?;
     Ok(())
 }

@@ -55,12 +55,16 @@ def rpc_request(url: str, method: str, params: list[object] | None = None, timeo
     return answer.get("result")
 
 
-def anvil_command(port: int, state: Path | None = None, quiet: bool = True) -> list[str]:
+def anvil_command(
+    port: int, state: Path | None = None, quiet: bool = True, chain_id: int | None = None
+) -> list[str]:
     cmd = [str(toolchain.anvil_path()), "--host", HOST, "--port", str(port)]
     if quiet:
         cmd.append("--quiet")
     if state is not None:
         cmd += ["--state", str(state)]
+    if chain_id is not None:
+        cmd += ["--chain-id", str(chain_id)]
     return cmd
 
 
@@ -121,12 +125,15 @@ def start_anvil(
     state: Path | None = None,
     timeout: float = START_TIMEOUT,
     attempts: int = 3,
+    chain_id: int | None = None,
 ) -> AnvilNode:
     """Start anvil on a free port and wait until it answers.
 
     ``detach``: run it in a new session so that it outlives this process (and
     ignores the terminal's Ctrl-C). Its output goes to ``log`` (appended), or
     nowhere. A port taken between choosing and binding it is retried.
+    ``chain_id``: another chain id than anvil's default :data:`ANVIL_CHAIN_ID`
+    (such a node is not treated as a local development chain, see ``chain.setup_guard``).
     """
     last: ChainError | None = None
     for _ in range(attempts):
@@ -134,7 +141,7 @@ def start_anvil(
         out = open(log, "ab") if log is not None else subprocess.DEVNULL  # noqa: SIM115 - handed to the child
         try:
             process = subprocess.Popen(
-                anvil_command(port, state),
+                anvil_command(port, state, chain_id=chain_id),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -49,6 +49,11 @@ from zksolvency.round.onchain import onchain_checks
     help="The oracle committee (committee.json) to count signatures against "
     "(default: the registry's with --rpc-url/--deployment, else the bundle's own, with a warning).",
 )
+@click.option(
+    "--allow-dev-setup",
+    is_flag=True,
+    help="Accept keys that are not from a verified ceremony (dev or single-party setup) with a warning.",
+)
 @handle_errors
 def audit(
     bundle: Path,
@@ -58,6 +63,7 @@ def audit(
     deployment_file: Path | None,
     zero_sum: bool,
     committee_file: Path | None,
+    allow_dev_setup: bool,
 ) -> None:
     """Verify every proof of a round's BUNDLE and recompute every public value.
 
@@ -73,6 +79,10 @@ def audit(
     the snapshot: all collateral after haircuts, and the accounts' net mark value
     (unrealised profit the venue owes them), which invented accounts cannot hide
     (docs/auditor.md, "Threat model").
+
+    Where each key comes from: its provenance record must hold for it and name a
+    verified multi-party ceremony (its contributors are listed); a dev or
+    single-party key fails that check unless --allow-dev-setup.
 
     Then the oracle: the committee's signatures the bundle carries are over this
     snapshot (its SHA-256, market hash, A, I, S and time), and k distinct members
@@ -99,7 +109,14 @@ def audit(
                 committee = chain_committee(deployment_file, rpc_url)
             except ChainError as exc:  # the on-chain checks will fail and say why
                 warn(f"cannot read the registry's committee ({exc}); counting against the bundle's")
-    report = audit_bundle(bundle, backend, onchain=onchain, zero_sum=zero_sum, committee=committee)
+    report = audit_bundle(
+        bundle,
+        backend,
+        onchain=onchain,
+        zero_sum=zero_sum,
+        committee=committee,
+        allow_dev_setup=allow_dev_setup,
+    )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=1))
     else:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from zksolvency.ceremony.provenance import read_provenance
 from zksolvency.chain import anvil
 from zksolvency.chain.artifact import (
     REGISTRY,
@@ -35,6 +36,7 @@ from zksolvency.chain.deploy import (
 )
 from zksolvency.chain.keys import ANVIL_DEV_KEY, PRIVATE_KEY_ENV, key_from_env, load_account
 from zksolvency.chain.registry import read_round
+from zksolvency.chain.setup_guard import guard_setup
 from zksolvency.chain.tx import connect
 from zksolvency.circuit.formats.snarkjs_json import read_vkey
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
@@ -52,6 +54,11 @@ deployment_option = click.option(
 )
 rpc_option = click.option(
     "--rpc-url", help="JSON-RPC URL of the node (default: the local node recorded in the deployment)."
+)
+allow_unsafe_option = click.option(
+    "--allow-unsafe-setup",
+    is_flag=True,
+    help="Accept a key that is not from a verified ceremony on a chain that is not local (it can be forged).",
 )
 
 
@@ -159,6 +166,13 @@ def deployment_and_key(deployment_file: Path, rpc_url: str | None) -> tuple[Depl
     "is registered, and a round naming it accepted, only with k of their signatures.",
 )
 @click.option(
+    "--provenance",
+    "provenance_file",
+    type=_existing,
+    help="The key's provenance record (from `ceremony verify --provenance`, or a bundle's manifest.json).",
+)
+@allow_unsafe_option
+@click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default="deployment.json",
@@ -177,6 +191,8 @@ def deploy_cmd(
     rpc_url: str | None,
     operator: str | None,
     committee_file: Path,
+    provenance_file: Path | None,
+    allow_unsafe_setup: bool,
     out: Path,
 ) -> None:
     """Deploy Groth16Verifier and SolvencyRegistry; write --out (deployment.json).
@@ -191,8 +207,15 @@ def deploy_cmd(
     until `zksolvency contracts stop`. The key comes from $ZKSOLVENCY_PRIVATE_KEY
     or a hidden prompt; on the local chain started here, anvil's public
     development key is the default.
+
+    On any chain but a local development one (chain id 31337, asked of the
+    node, whatever its URL), the key must come from a verified ceremony:
+    --provenance gives its record, which is re-checked against the key. A dev
+    or single-party key is refused (exit 2, nothing sent) unless
+    --allow-unsafe-setup. docs/setup.md tells how to run a ceremony.
     """
     compiled = _artifact(vkey, artifact)
+    record = read_provenance(provenance_file) if provenance_file is not None else None
     circuit = CircuitParameters(assets, instruments, scenarios, batch_size)
     committee = read_committee(committee_file)
     node: anvil.AnvilNode | None = None
@@ -202,8 +225,12 @@ def deploy_cmd(
         rpc_url = node.url
         click.echo(f"started anvil (pid {node.pid}) on {node.url} for chain '{chain}'; log: {node.log}")
     try:
-        account = load_account(signing_key(started_local=node is not None))
         w3 = connect(rpc_url)
+        chain_id = int(w3.eth.chain_id)
+        caution = guard_setup(chain_id, record, compiled.verification_key_hash, allow_unsafe_setup, "deploy")
+        if caution is not None:
+            warn(caution)
+        account = load_account(signing_key(started_local=node is not None))
         deployment = deploy_contracts(w3, account, compiled, circuit, committee, operator)
         if node is not None:
             log = str(node.log) if node.log is not None else None

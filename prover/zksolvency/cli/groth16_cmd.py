@@ -17,13 +17,13 @@ from zksolvency.circuit.formats.snarkjs_json import (
     write_public,
 )
 from zksolvency.circuit.formats.wtns import read_wtns
-from zksolvency.circuit.formats.zkey import read_zkey, write_zkey, write_zkey_raw
+from zksolvency.circuit.formats.zkey import read_zkey, write_zkey_raw
 from zksolvency.cli.common import EXIT_BAD_INPUT, EXIT_NEGATIVE, fail, handle_errors, warn
 from zksolvency.errors import FormatError
 from zksolvency.groth16.kernels import BACKENDS, get_kernels
 from zksolvency.groth16.prove import prove
 from zksolvency.groth16.ptau_dev import is_unsafe_dev_ptau
-from zksolvency.groth16.setup import setup as run_setup
+from zksolvency.groth16.setup import setup_raw
 from zksolvency.groth16.verify import MalformedInput, verify
 
 _existing = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -66,19 +66,11 @@ def setup_cmd(r1cs_file: Path, ptau_file: Path, out: Path, name: str, backend: s
     with PTauFile(ptau_file) as ptau:
         if is_unsafe_dev_ptau(ptau):
             warn(f"{ptau_file} is an UNSAFE single-party dev ptau: proofs under this key can be forged")
-        if backend == "native":  # raw sections end to end (groth16.native_setup)
-            from zksolvency.groth16.native_setup import setup_raw
-
-            raw = setup_raw(r1cs, ptau, name, progress=say)
-            write_zkey_raw(out, raw)
-            domain_size, n_public = raw.header.domain_size, raw.header.n_public
-        else:
-            zkey = run_setup(r1cs, ptau, name, get_kernels(backend), progress=say)
-            write_zkey(out, zkey)
-            domain_size, n_public = zkey.domain_size, zkey.n_public
+        raw = setup_raw(r1cs, ptau, name, backend, progress=say)  # raw sections end to end
+    write_zkey_raw(out, raw)
     click.echo(
-        f"wrote {out}: {r1cs.n_constraints} constraints, domain {domain_size}, "
-        f"{n_public} public signals, {time.perf_counter() - start:.1f} s"
+        f"wrote {out}: {r1cs.n_constraints} constraints, domain {raw.header.domain_size}, "
+        f"{raw.header.n_public} public signals, {time.perf_counter() - start:.1f} s"
     )
 
 

@@ -58,6 +58,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "zksolvency.cli.inclusion:inclusion",
         "Inclusion proofs: is my account, with my balances, in the round?",
     ),
+    "ceremony": LazyCommand(
+        "zksolvency.cli.ceremony_cmd:ceremony",
+        "Multi-party phase-2 trusted setup: start, contribute, beacon, verify.",
+    ),
 }
 
 

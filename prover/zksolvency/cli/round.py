@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from zksolvency.chain import ContractRejected
+from zksolvency.ceremony.provenance import CEREMONY, SINGLE_PARTY, SetupProvenance, read_provenance
+from zksolvency.chain import ContractRejected, read_deployment, verification_key_hash
+from zksolvency.chain.setup_guard import guard_setup
 from zksolvency.cli.common import EXIT_NEGATIVE, accounts_format_option, fail, handle_errors, warn
-from zksolvency.cli.contracts import deployment_and_key, deployment_option, rpc_option
+from zksolvency.cli.contracts import allow_unsafe_option, deployment_option, rpc_option, signing_key
+from zksolvency.errors import FormatError
 from zksolvency.groth16.kernels import BACKENDS
 from zksolvency.model.accounts import AccountFormat
+from zksolvency.round.bundle import MANIFEST, Bundle
 from zksolvency.round.dry_run import batch_size_of, describe_plan, dry_run_plan
 from zksolvency.round.executor import EXECUTORS
 from zksolvency.round.onchain import ensure_snapshot_registered, publish_bundle
@@ -246,11 +251,9 @@ def prove_cmd(
         for row in rows:
             click.echo(f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}")
         fail(str(exc), EXIT_NEGATIVE)
-    if result.unsafe_setup:
-        warn(
-            "the keys come from an UNSAFE single-party dev ptau; "
-            "pass --ptau with a ceremony file for a real round"
-        )
+    setup_warning = _setup_warning(result.bundle)
+    if setup_warning is not None:
+        warn(setup_warning)
     click.echo(f"bundle:          {result.bundle}")
     click.echo(
         f"inclusion files: {result.inclusion_dir} (private: hand each file to its account holder only)"
@@ -270,12 +273,30 @@ def prove_cmd(
     click.echo(f"time:            {result.seconds:.1f} s ({rate:.1f} accounts/s, {result.executor})")
 
 
+def _setup_warning(bundle: Path) -> str | None:
+    """What to say about the bundle's keys when they are not from a verified ceremony."""
+    setup = json.loads((bundle / MANIFEST).read_text(encoding="utf-8")).get("setup", {})
+    kind = setup.get("provenance")
+    if kind == CEREMONY:
+        return None
+    if kind == SINGLE_PARTY:
+        return (
+            "the keys come from a single-party phase 2 made on this machine: whoever can read its memory "
+            "could forge proofs; run a ceremony and install its keys (docs/setup.md)"
+        )
+    return (
+        "the keys come from an UNSAFE single-party dev ptau; pass --ptau with a ceremony file and "
+        "install ceremony keys for a real round (docs/setup.md)"
+    )
+
+
 @round_group.command("publish")
 @click.argument("bundle", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @deployment_option
 @rpc_option
+@allow_unsafe_option
 @handle_errors
-def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> None:
+def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None, allow_unsafe_setup: bool) -> None:
     """Publish the round of BUNDLE to the registry of a deployment.
 
     First registers the bundle's market snapshot with the committee signatures the
@@ -289,10 +310,24 @@ def publish_cmd(bundle: Path, deployment_file: Path, rpc_url: str | None) -> Non
     The key comes from $ZKSOLVENCY_PRIVATE_KEY or a hidden prompt, never from an
     argument (on a local chain that `contracts deploy` started: anvil's public dev key).
 
+    On any chain but a local development one (chain id 31337), the bundle's root key
+    must come from a verified ceremony (its provenance record in the manifest is
+    re-checked); otherwise nothing is sent unless --allow-unsafe-setup.
+
     \b
-    Exit status: 0 published, 1 refused by the registry, 2 bad input or no chain.
+    Exit status: 0 published, 1 refused by the registry, 2 bad input, no chain, or an
+    unsafe key for a chain that is not local.
     """
-    deployment, key = deployment_and_key(deployment_file, rpc_url)
+    deployment = read_deployment(deployment_file)
+    try:
+        record: SetupProvenance | None = read_provenance(bundle / MANIFEST)
+    except FormatError:
+        record = None  # a bundle from before setup provenance: its keys' origin is unknown
+    root_key = verification_key_hash(Bundle(bundle).vkey("root"))
+    caution = guard_setup(deployment.chain_id, record, root_key, allow_unsafe_setup, "publish the round")
+    if caution is not None:
+        warn(caution)
+    key = signing_key(started_local=deployment.local_node is not None and rpc_url is None)
     try:
         registered = ensure_snapshot_registered(bundle, deployment, rpc_url, key)
     except ContractRejected as exc:

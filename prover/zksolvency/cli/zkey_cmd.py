@@ -40,7 +40,9 @@ def contribute_cmd(zkey_in: Path, zkey_out: Path, name: str) -> None:
     """Add a phase-2 contribution with fresh OS randomness, as `snarkjs zkey contribute`.
 
     The key stays sound as long as one contributor destroyed their secret;
-    ours is never written anywhere.
+    ours is never written anywhere. For a ceremony with other contributors use
+    `zksolvency ceremony contribute`: it checks the input's chain, streams big
+    keys and prints the contribution hash to publish (docs/setup.md).
     """
     write_zkey(zkey_out, contribute_random(read_zkey(zkey_in), name or None))
     click.echo(f"wrote {zkey_out}")

@@ -1,6 +1,6 @@
 """Native phase 2: the initial ``.zkey`` and its contributions on raw sections, in seconds.
 
-Byte for byte what ``groth16.setup.new_zkey`` (and so ``snarkjs groth16
+Byte for byte what ``python_setup.new_zkey`` (and so ``snarkjs groth16
 setup``) computes, see that module for the definitions; here the heavy parts
 run in Rust on the ptau's Lagrange sections as they lie in the file:
 
@@ -12,11 +12,12 @@ run in Rust on the ptau's Lagrange sections as they lie in the file:
   multiplication per point.
 
 Only the coefficient section (a few bytes per term) is assembled in Python.
+Shared definitions come from ``phase2``; ``groth16.backends`` chooses this
+module or ``python_setup``, and neither imports the other.
 """
 
 from __future__ import annotations
 
-import secrets
 import struct
 from collections.abc import Callable
 
@@ -49,12 +50,14 @@ from zksolvency.circuit.formats.zkey import (
     ZKEY_SECTION_IC,
     ZKEY_SECTION_MPC,
     MPCParams,
+    ZKeyContribution,
     ZKeyRaw,
     encode_groth16_header,
     encode_mpc_params,
     zkey_raw_from_sections,
 )
-from zksolvency.groth16.setup import contribution_record, phase2_domain_power, start_circuit_hash
+from zksolvency.groth16 import curve
+from zksolvency.groth16.phase2 import hash_section_u32, phase2_domain_power, start_circuit_hash
 
 Progress = Callable[[str], None]
 
@@ -72,10 +75,6 @@ class _Terms:
 
     def buffers(self) -> tuple[bytes, bytes]:
         return np.asarray(self.index, dtype="<u4").tobytes(), b"".join(self.values)
-
-
-def _u32_be(n: int) -> bytes:
-    return struct.pack(">I", n)
 
 
 def _lagrange_block(ptau: PTauFile, section_id: int, n: int, point_bytes: int) -> memoryview:
@@ -153,7 +152,7 @@ def new_zkey_raw(r1cs: R1CS, ptau: PTauFile, progress: Progress | None = None) -
         (n_vars, _native.lem_to_u_g1(b1_pts)),
         (n_vars, _native.lem_to_u_g2(b2_pts)),
     ):
-        hasher.update(_u32_be(count))
+        hash_section_u32(hasher, count)
         hasher.update(u_points)
     mpc = MPCParams(cs_hash=hasher.digest(), contributions=[])
 
@@ -176,13 +175,15 @@ def new_zkey_raw(r1cs: R1CS, ptau: PTauFile, progress: Progress | None = None) -
     )
 
 
-def contribute_raw(raw: ZKeyRaw, delta_secret: int, g1_s_secret: int, name: str | None) -> ZKeyRaw:
-    """``setup.contribute`` on raw sections: delta times ``d``, C and H divided by it, natively."""
+def contribute_raw(raw: ZKeyRaw, record: ZKeyContribution, delta_secret: int) -> ZKeyRaw:
+    """``raw`` after the contribution ``record`` of secret ``d``: C and H divided by ``d``, natively.
+
+    ``record`` comes from ``phase2.contribution_record`` (its ``delta_after``
+    is the new delta1); delta2 is multiplied by ``d`` here.
+    """
     hdr = raw.header
-    record, delta1, delta2 = contribution_record(
-        raw.mpc, hdr.delta1, hdr.delta2, delta_secret, g1_s_secret, name
-    )
-    d_inv = pow(delta_secret % R, -1, R).to_bytes(N8, "little")
+    d = delta_secret % R
+    d_inv = pow(d, -1, R).to_bytes(N8, "little")
     mpc = MPCParams(cs_hash=raw.mpc.cs_hash, contributions=[*raw.mpc.contributions, record])
     sections = dict(raw.sections)
     sections[ZKEY_SECTION_GROTH16_HEADER] = encode_groth16_header(
@@ -193,22 +194,10 @@ def contribute_raw(raw: ZKeyRaw, delta_secret: int, g1_s_secret: int, name: str 
         hdr.beta1,
         hdr.beta2,
         hdr.gamma2,
-        delta1,
-        delta2,
+        record.delta_after,
+        curve.g2_mul(hdr.delta2, d),
     )
     sections[ZKEY_SECTION_C] = _native.scale_g1(raw.section(ZKEY_SECTION_C), d_inv)
     sections[ZKEY_SECTION_H] = _native.scale_g1(raw.section(ZKEY_SECTION_H), d_inv)
     sections[ZKEY_SECTION_MPC] = encode_mpc_params(mpc)
     return zkey_raw_from_sections(sections)
-
-
-def contribute_random_raw(raw: ZKeyRaw, name: str | None) -> ZKeyRaw:
-    """A contribution with fresh secrets from the OS; they are discarded on return."""
-    return contribute_raw(raw, 1 + secrets.randbelow(R - 1), 1 + secrets.randbelow(R - 1), name)
-
-
-def setup_raw(
-    r1cs: R1CS, ptau: PTauFile, contribution_name: str = "zksolvency setup", progress: Progress | None = None
-) -> ZKeyRaw:
-    """Initial key plus one random contribution (``setup.setup``), natively."""
-    return contribute_random_raw(new_zkey_raw(r1cs, ptau, progress), contribution_name)

@@ -1,6 +1,6 @@
 """Groth16 verification with arkworks: the rules of ``groth16.verify``, the pairings in Rust.
 
-Validation is ``verify.validate`` itself (so the reasons are word for word
+Validation is ``validation.validate`` itself (so the reasons are word for word
 the same), with arkworks' G2 subgroup test (``[p]P = [6x^2]P``, a few
 microseconds) in place of the Python ``r * P = O``. Then one native call
 checks ``e(-A, B) e(alpha, beta) e(vk_x, gamma) e(C, delta) = 1`` with
@@ -16,7 +16,13 @@ from zksolvency import _native
 from zksolvency.bn254 import N8, G2Point
 from zksolvency.circuit.formats.codec import encode_g1_lem, encode_g1_lem_many, encode_g2_lem
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
-from zksolvency.groth16.verify import MalformedInput, Verification, validate
+from zksolvency.groth16.validation import (
+    EQUATION_FAILS,
+    EQUATION_HOLDS,
+    MalformedInput,
+    Verification,
+    validate,
+)
 
 
 def g2_in_subgroup_native(p: G2Point) -> bool:
@@ -41,6 +47,4 @@ def verify_native(vk: VerificationKey, public: Sequence[int], proof: Proof) -> V
         )
     except ValueError as exc:  # validated above: only a bug gets here
         raise MalformedInput(f"native verifier: {exc}") from None
-    if ok:
-        return Verification(True, "the pairing equation holds")
-    return Verification(False, "the pairing equation does not hold: proof and inputs do not match the key")
+    return Verification(True, EQUATION_HOLDS) if ok else Verification(False, EQUATION_FAILS)

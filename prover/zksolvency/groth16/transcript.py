@@ -20,6 +20,11 @@ re-implements that derivation from its description:
    ``greatest``, where ``Fq2`` sign is that of ``c1`` or, if ``c1 = 0``, of ``c0``,
    and an ``Fq`` element is negative when it exceeds ``(q - 1) / 2``.
 5. Multiply by the G2 cofactor to land in the prime-order subgroup.
+
+The same generator, seeded from a public random beacon, yields a beacon
+contribution's secret: ``Fr.fromRng`` is step 3 modulo ``r`` (read as a
+Montgomery representation too) and ``G1.fromRng`` is step 4 over ``Fq`` with
+``y^2 = x^3 + 3`` and no cofactor.
 """
 
 from __future__ import annotations
@@ -27,14 +32,22 @@ from __future__ import annotations
 import hashlib
 import struct
 
-from zksolvency.bn254 import B2, G2_COFACTOR, Fq2, G1Point, G2Point, Q
-from zksolvency.circuit.formats.codec import MONT_Q_INV, encode_g1_u, encode_g2_u
+from zksolvency.bn254 import B1, B2, G2_COFACTOR, Fq2, G1Point, G2Point, Q, R
+from zksolvency.circuit.formats.codec import MONT_Q_INV, MONT_R_INV, encode_g1_u, encode_g2_u
 from zksolvency.groth16.curve import g2_mul
-from zksolvency.groth16.fields import fq2_add, fq2_is_square, fq2_mul, fq2_neg, fq2_sqr, fq2_sqrt
+from zksolvency.groth16.fields import (
+    fq2_add,
+    fq2_is_square,
+    fq2_mul,
+    fq2_neg,
+    fq2_sqr,
+    fq2_sqrt,
+    fq_is_square,
+    fq_sqrt,
+)
 
 _MASK32 = 0xFFFFFFFF
 _CONSTANTS = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)
-_FQ_MASK = (1 << Q.bit_length()) - 1
 
 
 def _rotl(v: int, n: int) -> int:
@@ -98,15 +111,23 @@ class ChaChaRng:
     def next_bool(self) -> bool:
         return self.next_u32() & 1 == 1
 
-    def next_fq(self) -> int:
-        """A base-field element as ffjavascript's ``F1.fromRng`` yields it (see module doc)."""
+    def _next_montgomery(self, modulus: int, mont_inv: int) -> int:
+        mask = (1 << modulus.bit_length()) - 1
         while True:
             v = 0
             for i in range(4):
                 v += self.next_u64() << (64 * i)
-            v &= _FQ_MASK
-            if v < Q:
-                return v * MONT_Q_INV % Q
+            v &= mask
+            if v < modulus:
+                return v * mont_inv % modulus
+
+    def next_fq(self) -> int:
+        """A base-field element as ffjavascript's ``F1.fromRng`` yields it (see module doc)."""
+        return self._next_montgomery(Q, MONT_Q_INV)
+
+    def next_fr(self) -> int:
+        """A scalar as ffjavascript's ``Fr.fromRng`` yields it: step 3 of the module doc, modulo ``r``."""
+        return self._next_montgomery(R, MONT_R_INV)
 
 
 def _fq_is_negative(x: int) -> bool:
@@ -129,6 +150,20 @@ def draw_twist_point(rng: ChaChaRng) -> G2Point:
     if _fq2_is_negative(y) != greatest:
         y = fq2_neg(y)
     return ((int(x[0]), int(x[1])), (int(y[0]), int(y[1])))
+
+
+def g1_from_rng(rng: ChaChaRng) -> G1Point:
+    """ffjavascript's ``G1.fromRng``: step 4 of the module doc over ``Fq`` (G1 has cofactor 1)."""
+    while True:
+        x = rng.next_fq()
+        greatest = rng.next_bool()
+        rhs = (x * x * x + B1) % Q
+        if fq_is_square(rhs):
+            break
+    y = fq_sqrt(rhs)
+    if _fq_is_negative(y) != greatest:
+        y = (-y) % Q
+    return (x, y)
 
 
 def g2_from_rng(rng: ChaChaRng) -> G2Point:

@@ -22,7 +22,7 @@ from py_ecc import optimized_bn128 as bn
 
 from zksolvency.bn254 import BN_X, G1Point, G2Point, Q, R
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey
-from zksolvency.circuit.formats.zkey import Groth16ZKey
+from zksolvency.circuit.formats.zkey import Groth16ZKey, ZKeyHeader
 
 #: ffjavascript's pairing is py_ecc's to this power (see module docstring).
 FFJAVASCRIPT_PAIRING_EXPONENT = 2 * BN_X * (6 * BN_X * BN_X + 3 * BN_X + 1) % R
@@ -52,7 +52,8 @@ def alphabeta_12(alpha1: G1Point, beta2: G2Point) -> list[list[list[int]]]:
     return _fq12_to_tower([int(c) for c in value.coeffs])
 
 
-def export_vkey(zkey: Groth16ZKey) -> VerificationKey:
+def export_vkey(zkey: Groth16ZKey | ZKeyHeader) -> VerificationKey:
+    """The verification key of a decoded key, or of a key's header (``zkey.read_zkey_header``)."""
     return VerificationKey(
         n_public=zkey.n_public,
         alpha1=zkey.alpha1,

@@ -7,7 +7,8 @@ Checks, in order (each reported by name with pass/fail and what it found):
 2. ``market hash``: MarketHash of the snapshot padded to the batch circuit's size
    (Python Poseidon) equals ``market.hash``;
 3. ``verification keys``: each key file's SHA-256 is the manifest's, and each key has
-   exactly one public signal;
+   exactly one public signal; then ``batch key setup`` and ``root key setup``: each key's
+   provenance record holds for it and says a verified ceremony (``round.audit_setup``);
 4. ``batch N proof`` and ``batch N commitment``: each batch proof verifies under the
    batch key, and its public signal is the commitment listed for batch ``N``;
 5. ``padding``: the ``padding_commitment`` is that of a batch of padding accounts under
@@ -61,6 +62,7 @@ from zksolvency.model.market import Market, parse_market
 from zksolvency.oracle.committee import Committee
 from zksolvency.round.audit_levels import check_levels
 from zksolvency.round.audit_oracle import oracle_checks
+from zksolvency.round.audit_setup import check_setup
 from zksolvency.round.bundle import Bundle, BundleProof
 from zksolvency.round.report import Report
 from zksolvency.round.totals import Totals, TotalsError, check_totals, exposure
@@ -91,12 +93,16 @@ def audit_bundle(
     onchain: ExtraChecks | None = None,
     zero_sum: bool = False,
     committee: Committee | None = None,
+    allow_dev_setup: bool = False,
 ) -> Report:
     """Run every check on the bundle at ``path``; ``FormatError`` only if it is not a bundle at all.
 
     ``zero_sum``: also require every net position and the cost total to be zero, as in a
     venue whose every contract has two sides and whose own accounts are in the round.
     ``committee``: the oracle committee the auditor trusts (default: the bundle's own).
+    ``allow_dev_setup``: whether keys that are not from a verified ceremony pass the
+    ``... key setup`` checks (with a warning; ``round.audit_setup``). The ``audit``
+    command and this function refuse them unless asked (``--allow-dev-setup``).
     """
     bundle = Bundle(path)
     report = Report()
@@ -135,8 +141,8 @@ def audit_bundle(
     report.attempt("market hash", hash_step)
 
     # 3. Keys.
-    vkeys: dict[str, VerificationKey | None] = {"batch": None, "node": None, "root": None}
     circuits = ("batch", "node", "root") if bundle.level_count() else ("batch", "root")
+    vkeys: dict[str, VerificationKey | None] = dict.fromkeys(circuits)
 
     def keys_step() -> tuple[bool, str]:
         problems = []
@@ -155,6 +161,7 @@ def audit_bundle(
         )
 
     report.attempt("verification keys", keys_step)
+    check_setup(bundle, report, vkeys, allow_dev_setup, backend)  # 3b. where the keys come from
 
     # 4. Every batch proof and its commitment.
     commitments: list[int] = []
@@ -195,7 +202,7 @@ def audit_bundle(
     def verify_step(report: Report, name: str, key: VerificationKey | None, item: BundleProof) -> None:
         _verify(report, name, key, item, backend)
 
-    levels = check_levels(bundle, report, vkeys["node"], padding, commitments, verify_step)
+    levels = check_levels(bundle, report, vkeys.get("node"), padding, commitments, verify_step)
     top = levels[-1]
 
     # 6-7. Slots, each commitment once, the global root.

@@ -8,9 +8,12 @@ the same ``A, I`` with at least as many slots as the round has batches.
 Keys are made once and kept in the key cache, ``$ZKSOLVENCY_CACHE/round-keys`` (or
 ``~/.cache/zksolvency/round-keys``), one folder per circuit, compiled ``.r1cs`` hash and
 phase-1 file: ``circuit.zkey``, ``verification_key.json`` and ``info.json`` (hashes,
-sizes, whether the setup is UNSAFE). Without a ceremony ``.ptau`` the phase-1 file is an
-UNSAFE single-party dev ptau, also cached (``ptau/potNN_unsafe.ptau``), and every key
-made from it says so.
+sizes, whether the setup is UNSAFE, and the key's provenance record: ``dev``,
+``single-party`` or a verified ``ceremony``, see ``ceremony.provenance``). Without a
+ceremony ``.ptau`` the phase-1 file is an UNSAFE single-party dev ptau, also cached
+(``ptau/potNN_unsafe.ptau``), and every key made from it says so. With one, the key is
+this machine's single-party setup, unless a ceremony's final key was installed for the
+circuit and that ``.ptau`` (``round.ceremony_keys``, ``zksolvency ceremony install``).
 """
 
 from __future__ import annotations
@@ -24,17 +27,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from zksolvency.circuit.compile import cache_dir, compile_circuit
+from zksolvency.ceremony.contribute import read_key_chain
+from zksolvency.ceremony.phase2_chain import check_chain
+from zksolvency.ceremony.provenance import SetupProvenance, provenance_of_own_setup
+from zksolvency.circuit.compile import CompiledCircuit, cache_dir, compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import read_r1cs
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey, write_vkey
-from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey, write_zkey_raw
+from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey_raw
 from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.errors import SetupError
-from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_kernels
+from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_section_kernels
 from zksolvency.groth16.ptau_dev import MAX_DEV_POWER, generate_dev_ptau, is_unsafe_dev_ptau
-from zksolvency.groth16.setup import domain_power, setup
-from zksolvency.groth16.vkey import alphabeta_12
+from zksolvency.groth16.setup import domain_power, setup_raw
+from zksolvency.groth16.vkey import export_vkey
 from zksolvency.ledger.round_tree import slot_count
 
 REPO = Path(__file__).resolve().parents[3]
@@ -200,6 +206,8 @@ class CircuitKeys:
     vkey_sha256: str
     unsafe: bool
     ptau: str
+    #: Where the key comes from: a verified ceremony, a single-party setup or the dev setup.
+    provenance: SetupProvenance
 
 
 def _find_dev_ptau(power: int) -> Path | None:
@@ -229,16 +237,7 @@ def dev_ptau(power: int, backend: str | None, say: Say = _quiet) -> Path:
 
 
 def _vkey_from_zkey(zkey: Path) -> VerificationKey:
-    hdr = read_zkey_header(zkey)
-    return VerificationKey(
-        n_public=hdr.n_public,
-        alpha1=hdr.alpha1,
-        beta2=hdr.beta2,
-        gamma2=hdr.gamma2,
-        delta2=hdr.delta2,
-        ic=list(hdr.ic),
-        alphabeta_12=alphabeta_12(hdr.alpha1, hdr.beta2),
-    )
+    return export_vkey(read_zkey_header(zkey))
 
 
 def _make_zkey(r1cs_path: Path, ptau_path: Path, out: Path, backend: str, say: Say) -> bool:
@@ -246,13 +245,55 @@ def _make_zkey(r1cs_path: Path, ptau_path: Path, out: Path, backend: str, say: S
     r1cs = read_r1cs(r1cs_path)
     with PTauFile(ptau_path) as ptau:
         unsafe = is_unsafe_dev_ptau(ptau)
-        if backend == "native":
-            from zksolvency.groth16.native_setup import setup_raw
-
-            write_zkey_raw(out, setup_raw(r1cs, ptau, "zksolvency round setup", progress=say))
-        else:
-            write_zkey(out, setup(r1cs, ptau, "zksolvency round setup", get_kernels(backend), progress=say))
+        write_zkey_raw(out, setup_raw(r1cs, ptau, "zksolvency round setup", backend, progress=say))
     return unsafe
+
+
+def _own_provenance(zkey: Path, ptau_name: str, unsafe: bool) -> SetupProvenance:
+    """The record of a key this machine made alone: ``dev`` or ``single-party`` (``ceremony.provenance``)."""
+    header, mpc = read_key_chain(zkey)
+    chain = check_chain(get_section_kernels(), mpc, header.delta1, header.delta2)
+    return provenance_of_own_setup(mpc, chain, export_vkey(header), ptau_name, dev=unsafe)
+
+
+def compiled_circuit(entry: CircuitEntry) -> tuple[CompiledCircuit, str]:
+    """``entry`` compiled (cached in the key store) and its ``.r1cs``'s SHA-256."""
+    compiled = compile_circuit(entry.main, out_dir=keys_root() / "build" / entry.name)
+    return compiled, sha256_file(compiled.r1cs)
+
+
+def key_folder(entry: CircuitEntry, r1cs_sha256: str, ptau: Path | None) -> Path:
+    """The key store's folder for ``entry``'s ``.r1cs`` and a phase-1 file (``None``: the dev ptau)."""
+    ptau_tag = "unsafe-dev" if ptau is None else hashlib.sha256(str(ptau.resolve()).encode()).hexdigest()[:16]
+    return keys_root() / f"{entry.name}-{r1cs_sha256[:16]}-{ptau_tag}"
+
+
+def write_key_folder(folder: Path, fill: Callable[[Path], dict[str, object]], replace: bool = False) -> None:
+    """Make ``folder`` in one rename: ``fill(tmp)`` writes ``circuit.zkey`` into ``tmp`` and returns ``info``.
+
+    The verification key and ``info.json`` (``info`` plus the key hashes) are added
+    here. ``replace``: an existing folder is swapped out; otherwise a concurrent
+    run that got there first wins.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        info = fill(tmp)
+        write_vkey(tmp / "verification_key.json", _vkey_from_zkey(tmp / "circuit.zkey"))
+        info["zkey_sha256"] = sha256_file(tmp / "circuit.zkey")
+        info["vkey_sha256"] = sha256_file(tmp / "verification_key.json")
+        (tmp / "info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
+        if replace and folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+            os.rename(folder, old / "key")
+            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.rename(tmp, folder)
+        except OSError:
+            if not (folder / "info.json").is_file():  # not a concurrent run that got there first
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def prepare_keys(
@@ -261,48 +302,45 @@ def prepare_keys(
     """Compile ``entry`` (cached) and set it up (cached per ``.r1cs`` and phase-1 file).
 
     ``ptau`` ``None``: an UNSAFE dev ptau from the cache (generated if missing).
+    A key installed from a verified ceremony (``round.ceremony_keys``) for the
+    same ``.r1cs`` and phase-1 file is used as it is.
     """
     backend = backend or DEFAULT_BACKEND
-    root = keys_root()
-    compiled = compile_circuit(entry.main, out_dir=root / "build" / entry.name)
-    r1cs_sha = sha256_file(compiled.r1cs)
+    compiled, r1cs_sha = compiled_circuit(entry)
     r1cs = read_r1cs(compiled.r1cs)
     power = domain_power(r1cs)
-    ptau_tag = "unsafe-dev" if ptau is None else hashlib.sha256(str(ptau.resolve()).encode()).hexdigest()[:16]
-    folder = root / f"{entry.name}-{r1cs_sha[:16]}-{ptau_tag}"
+    folder = key_folder(entry, r1cs_sha, ptau)
     info_path = folder / "info.json"
     if not info_path.is_file():
         say(f"setup: {entry.name} ({r1cs.n_constraints:,} constraints, domain 2^{power}, {backend} backend)")
         phase1 = ptau if ptau is not None else dev_ptau(power, backend, say)
-        root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=root))
-        try:
+
+        def fill(tmp: Path) -> dict[str, object]:
             unsafe = _make_zkey(compiled.r1cs, phase1, tmp / "circuit.zkey", backend, say)
-            write_vkey(tmp / "verification_key.json", _vkey_from_zkey(tmp / "circuit.zkey"))
-            info = {
+            ptau_name = "UNSAFE single-party dev ptau" if unsafe else phase1.name
+            return {
                 "circuit": entry.name,
                 "constraints": r1cs.n_constraints,
                 "domain_power": power,
                 "r1cs_sha256": r1cs_sha,
-                "zkey_sha256": sha256_file(tmp / "circuit.zkey"),
-                "vkey_sha256": sha256_file(tmp / "verification_key.json"),
                 "unsafe": unsafe,
-                "ptau": "UNSAFE single-party dev ptau" if unsafe else phase1.name,
+                "ptau": ptau_name,
+                "provenance": _own_provenance(tmp / "circuit.zkey", ptau_name, unsafe).to_json(),
             }
-            (tmp / "info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
-            try:
-                os.rename(tmp, folder)
-            except OSError:
-                if not info_path.is_file():  # not a concurrent run that got there first
-                    raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+
+        write_key_folder(folder, fill)
     info = json.loads(info_path.read_text(encoding="utf-8"))
+    zkey = folder / "circuit.zkey"
+    provenance = (
+        SetupProvenance.from_json(info["provenance"], str(info_path))
+        if "provenance" in info
+        else _own_provenance(zkey, str(info["ptau"]), bool(info["unsafe"]))  # a key store from before
+    )
     return CircuitKeys(
         entry=entry,
         r1cs=compiled.r1cs,
         wasm=compiled.wasm,
-        zkey=folder / "circuit.zkey",
+        zkey=zkey,
         vkey=folder / "verification_key.json",
         constraints=int(info["constraints"]),
         domain_power=int(info["domain_power"]),
@@ -311,4 +349,5 @@ def prepare_keys(
         vkey_sha256=str(info["vkey_sha256"]),
         unsafe=bool(info["unsafe"]),
         ptau=str(info["ptau"]),
+        provenance=provenance,
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Protocol
 
+from zksolvency.ceremony.provenance import combined_kind
 from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.ledger.batch import BatchDigest
 from zksolvency.ledger.round_tree import RoundDigest
@@ -79,15 +80,20 @@ def round_manifest(
         i.name: str(t)
         for i, t in zip(market.instruments, rd.totals[size.assets : size.assets + n_instruments], strict=True)
     }
-    circuits = {name: circuit_json(k, vkey_file(name)) for name, k in keys.items() if k is not None}
-    unsafe = any(k.unsafe for k in keys.values() if k is not None)
-    ptau = next(k.ptau for k in keys.values() if k is not None)
+    used = {name: k for name, k in keys.items() if k is not None}
+    circuits = {name: circuit_json(k, vkey_file(name)) for name, k in used.items()}
+    setup: dict[str, object] = {
+        "unsafe": any(k.unsafe for k in used.values()),
+        "ptau": next(iter(used.values())).ptau,
+        "provenance": combined_kind([k.provenance for k in used.values()]),
+        **{name: k.provenance.to_json() for name, k in used.items()},
+    }
     return {
         "format": BUNDLE_FORMAT,
         "round_id": str(rd.round_id),
         "market": {"file": MARKET, "sha256": market_sha256, "hash": str(rd.market_hash)},
         "circuits": circuits,
-        "setup": {"unsafe": unsafe, "ptau": ptau},
+        "setup": setup,
         "accounts": {
             "count": padded_to if padded_to is not None else accounts,
             "padded": padded_to is not None,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,33 @@ def write_binfile(
 ) -> None:
     """Write the container atomically."""
     atomic_write_bytes(path, encode_binfile(magic, version, sections))
+
+
+#: A section to stream out: its id, its size in bytes, and the chunks that make it up.
+StreamedSection = tuple[int, int, Iterable[bytes]]
+
+
+def _streamed(magic: bytes, version: int, sections: Sequence[StreamedSection], what: str) -> Iterator[bytes]:
+    yield magic + struct.pack("<II", version, len(sections))
+    for section_id, size, chunks in sections:
+        yield struct.pack("<IQ", section_id, size)
+        written = 0
+        for chunk in chunks:
+            written += len(chunk)
+            yield chunk
+        if written != size:
+            raise FormatError(f"{what}: section {section_id} announced {size} bytes but {written} came")
+
+
+def write_binfile_streamed(
+    path: str | os.PathLike[str], magic: bytes, version: int, sections: Sequence[StreamedSection]
+) -> None:
+    """Write the container atomically from sections whose payloads arrive in chunks.
+
+    Each section's size is announced up front (its header precedes it) and
+    checked once its chunks are done; nothing is kept in memory but one chunk.
+    """
+    atomic_write_bytes(path, _streamed(magic, version, sections, str(path)))
 
 
 class Cursor:

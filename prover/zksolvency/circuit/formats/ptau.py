@@ -100,6 +100,10 @@ _LAGRANGE_SECTIONS = (
 )
 #: The order snarkjs writes and we write.
 PTAU_SECTION_ORDER = _PHASE1_SECTIONS + _LAGRANGE_SECTIONS
+#: The sections made of points (all but the header and the contributions), in file order.
+PTAU_POINT_SECTIONS = tuple(
+    s for s in PTAU_SECTION_ORDER if s not in (PTAU_SECTION_HEADER, PTAU_SECTION_CONTRIBUTIONS)
+)
 
 #: The largest power we accept: ``Fr`` has radix-2 domains up to ``2^28``.
 MAX_PTAU_POWER = FR_TWO_ADICITY
@@ -207,6 +211,10 @@ class MappedBinFile:
     def section_size(self, section_id: int, name: str) -> int:
         return self._locate(section_id, name)[1]
 
+    def section_range(self, section_id: int, name: str) -> tuple[int, int]:
+        """``(offset, length)`` of the payload in the file; ``FormatError`` naming the section if absent."""
+        return self._locate(section_id, name)
+
     def section_view(self, section_id: int, name: str) -> memoryview:
         """The whole payload, zero-copy."""
         offset, length = self._locate(section_id, name)
@@ -216,14 +224,33 @@ class MappedBinFile:
         offset, length = self._locate(section_id, name)
         return self._map()[offset : offset + length]
 
-    def section_slice(self, section_id: int, name: str, start: int, length: int) -> bytes:
-        """``length`` bytes of the payload from ``start`` (bounds checked)."""
+    def _bounds(self, section_id: int, name: str, start: int, length: int) -> int:
         offset, size = self._locate(section_id, name)
         if start < 0 or length < 0 or start + length > size:
             raise FormatError(
                 f"{self.what}: {name} section: bytes [{start}, {start + length}) are outside its {size} bytes"
             )
-        return self._map()[offset + start : offset + start + length]
+        return offset + start
+
+    def section_slice(self, section_id: int, name: str, start: int, length: int) -> bytes:
+        """``length`` bytes of the payload from ``start`` (bounds checked)."""
+        begin = self._bounds(section_id, name, start, length)
+        return self._map()[begin : begin + length]
+
+    def read(self, section_id: int, name: str, start: int, length: int) -> bytes:
+        """:meth:`section_slice` read with ``pread`` instead of the mapping.
+
+        For streaming passes over big files: the bytes are copied into a fresh
+        buffer, so nothing of the file stays resident once the caller drops it
+        (pages touched through the mapping would count in the process's memory).
+        """
+        begin = self._bounds(section_id, name, start, length)
+        if self._file is None:
+            raise ValueError(f"{self.what}: file is closed")
+        out = os.pread(self._file.fileno(), length, begin)
+        if len(out) != length:
+            raise FormatError(f"{self.what}: {name} section: short read at byte {begin}")
+        return out
 
     def close(self) -> None:
         if self._mm is not None:
@@ -247,8 +274,8 @@ class MappedBinFile:
 # --- sizes ------------------------------------------------------------------------------
 
 
-def _counts(power: int) -> dict[int, int]:
-    """Points per point section for a file of this power."""
+def point_counts(power: int) -> dict[int, int]:
+    """Points per point section (2-6, 12-15) for a file of this power."""
     n = 1 << power
     return {
         PTAU_SECTION_TAU_G1: 2 * n - 1,
@@ -418,7 +445,7 @@ class PTauFile:
             raise FormatError(f"{what}: Lagrange sections {present} present but {missing} missing")
         self.prepared: bool = bool(present)
 
-        counts = _counts(self.power)
+        counts = point_counts(self.power)
         expected_ids = [s for s in counts if s in _PHASE1_SECTIONS or self.prepared]
         for section_id in expected_ids:
             name = _SECTION_NAMES[section_id]
@@ -442,10 +469,30 @@ class PTauFile:
     def section_size(self, section_id: int) -> int:
         return self._bin.section_size(section_id, _SECTION_NAMES.get(section_id, "such"))
 
+    def section_offset(self, section_id: int) -> int:
+        """Where section ``section_id``'s payload starts in the file."""
+        return self._bin.section_range(section_id, _SECTION_NAMES.get(section_id, "such"))[0]
+
+    def read_points(self, section_id: int, start: int, count: int) -> bytes:
+        """Points ``[start, start + count)`` of a point section as LEM bytes, read (not mapped), not decoded.
+
+        The streaming reader of the ceremony checks: each call reads only what it
+        asks for (see ``MappedBinFile.read``).
+        """
+        name = _SECTION_NAMES[section_id]
+        total = point_counts(self.power)[section_id]
+        if start < 0 or count < 0 or start + count > total:
+            raise SetupError(
+                f"{self.what}: {name}: points [{start}, {start + count}) are outside the {total} "
+                f"points of a power-{self.power} file"
+            )
+        size = _point_bytes(section_id)
+        return self._bin.read(section_id, name, start * size, count * size)
+
     def _slice(self, section_id: int, start: int, count: int | None) -> tuple[bytes, str]:
         """The bytes of points ``[start, start + count)`` and the name to report errors under."""
         name = _SECTION_NAMES[section_id]
-        total = _counts(self.power)[section_id]
+        total = point_counts(self.power)[section_id]
         if count is None:
             count = total - start
         if start < 0 or count < 0 or start + count > total:
@@ -548,7 +595,7 @@ def _sections(
     what: str,
 ) -> list[tuple[int, bytes]]:
     _check_power(power, ceremony_power, what)
-    counts = _counts(power)
+    counts = point_counts(power)
     given: dict[int, Sequence[G1Point] | Sequence[G2Point]] = {
         PTAU_SECTION_TAU_G1: tau_g1,
         PTAU_SECTION_TAU_G2: tau_g2,
@@ -657,7 +704,7 @@ def write_ptau_sections(
     """
     what = str(path)
     _check_power(power, ceremony_power, what)
-    counts = _counts(power)
+    counts = point_counts(power)
     ids = [s for s in PTAU_SECTION_ORDER if s not in (PTAU_SECTION_HEADER, PTAU_SECTION_CONTRIBUTIONS)]
     prepared = any(s in points for s in _LAGRANGE_SECTIONS)
     wanted = [s for s in ids if s in _PHASE1_SECTIONS or prepared]

@@ -11,7 +11,8 @@ See ``docs/native.md``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from zksolvency.bn254 import N8, G1Point, G2Point, R
 from zksolvency.circuit.formats.codec import (
@@ -20,6 +21,10 @@ from zksolvency.circuit.formats.codec import (
     encode_g1_lem_many,
     encode_g2_lem_many,
 )
+from zksolvency.errors import FormatError
+from zksolvency.groth16.kernels.interface import Buffer
+
+T = TypeVar("T")
 
 try:
     from zksolvency import _native
@@ -89,9 +94,63 @@ class NativeKernels:
         return scalars_from_bytes(_native.quotient(a, b, c))
 
 
+def _native_call(what: str, call: Callable[[], T]) -> T:
+    """Run a native call; its ``ValueError`` (a bad point or scalar) becomes a ``FormatError``."""
+    try:
+        return call()
+    except ValueError as exc:
+        raise FormatError(f"{what}: {exc}") from None
+
+
+class NativeSectionKernels:
+    """:class:`SectionKernels` in Rust: each call reads its buffers in place, GIL released."""
+
+    name = "native"
+
+    def __init__(self) -> None:
+        require_native()
+
+    def msm_g1(self, bases: Buffer, scalars: Buffer) -> bytes:
+        return _native_call("msm_g1", lambda: _native.msm_g1(bases, scalars))
+
+    def msm_g2(self, bases: Buffer, scalars: Buffer) -> bytes:
+        return _native_call("msm_g2", lambda: _native.msm_g2(bases, scalars))
+
+    def scale_g1(self, section: Buffer, k: int) -> bytes:
+        return _native_call("scale_g1", lambda: _native.scale_g1(section, scalars_to_bytes([k])))
+
+    def u_g1(self, section: Buffer) -> bytes:
+        return _native_call("U encoding", lambda: _native.lem_to_u_g1(section))
+
+    def u_g2(self, section: Buffer) -> bytes:
+        return _native_call("U encoding", lambda: _native.lem_to_u_g2(section))
+
+    def c_g1(self, section: Buffer) -> bytes:
+        return _native_call("C encoding", lambda: _native.compressed_g1(section))
+
+    def c_g2(self, section: Buffer) -> bytes:
+        return _native_call("C encoding", lambda: _native.compressed_g2(section))
+
+    def fft(self, scalars: Buffer) -> bytes:
+        return _native_call("fft", lambda: _native.fft(scalars))
+
+    def coset_fft(self, scalars: Buffer, shift: int) -> bytes:
+        return _native_call("coset_fft", lambda: _native.coset_fft(scalars, scalars_to_bytes([shift])))
+
+    def pairing_is_one(self, g1: Buffer, g2: Buffer) -> bool:
+        return _native_call("pairing", lambda: _native.pairing_is_one(g1, g2))
+
+    def g2_in_subgroup(self, point: Buffer) -> bool:
+        return _native_call("G2 point", lambda: _native.g2_in_subgroup(point))
+
+    def blake2b_absorb(self, state: bytes, data: Buffer) -> bytes:
+        return _native_call("BLAKE2b", lambda: _native.blake2b_absorb(state, data))
+
+
 __all__ = [
     "NATIVE_IMPORT_ERROR",
     "NativeKernels",
+    "NativeSectionKernels",
     "native_available",
     "require_native",
     "scalars_from_bytes",
