@@ -16,7 +16,7 @@ import pytest
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.witness import WitnessCalculator
 from zksolvency.errors import ZkSolvencyError
-from zksolvency.orders.babyjub import SUBORDER
+from zksolvency.orders.babyjub import BASE8, SUBORDER, multiply
 from zksolvency.orders.eddsa import Signature, public_key, sign
 
 pytestmark = pytest.mark.snarkjs
@@ -59,7 +59,7 @@ def test_the_circuit_accepts_our_signatures(verifier: WitnessCalculator) -> None
         assert witness[0] == 1
 
 
-@pytest.mark.parametrize("flip", ["R8x", "S", "M", "Ax", "other key", "S + l"])
+@pytest.mark.parametrize("flip", ["R8x", "S", "M", "Ax", "other key", "S + l", "low-order key"])
 def test_the_circuit_refuses_a_flipped_signature(verifier: WitnessCalculator, flip: str) -> None:
     secret, message = SECRETS[0], MESSAGES[0]
     public, sig = public_key(secret), sign(secret, message)
@@ -70,6 +70,8 @@ def test_the_circuit_refuses_a_flipped_signature(verifier: WitnessCalculator, fl
         "Ax": ((public[0] ^ 1, public[1]), message, sig),
         "other key": (public_key(SECRETS[1]), message, sig),
         "S + l": (public, message, dataclasses.replace(sig, s=sig.s + SUBORDER)),
+        # A = (0, 1) and R8 = S Base8 would pass without the circuit's low-order check.
+        "low-order key": ((0, 1), message, Signature(*multiply(BASE8, sig.s), sig.s)),
     }[flip]
     with pytest.raises(ZkSolvencyError, match="Assert Failed"):
         verifier.calculate(inputs(*case))
