@@ -15,7 +15,7 @@ from zksolvency.orders.keyfile import new_key, public_key_line, read_key_file, w
 
 @click.group("keys")
 def keys() -> None:
-    """Order-signing keys (EdDSA on Baby Jubjub): make one per account, list the public keys."""
+    """Order-signing keys on Baby Jubjub: make one per account, list the public keys."""
 
 
 @keys.command("new")

@@ -60,7 +60,7 @@ COMMANDS: dict[str, LazyCommand] = {
     ),
     "keys": LazyCommand(
         "zksolvency.cli.keys_cmd:keys",
-        "Order-signing keys (EdDSA on Baby Jubjub): make one per account, list the public keys.",
+        "Order-signing keys on Baby Jubjub: make one per account, list the public keys.",
     ),
     "orders": LazyCommand(
         "zksolvency.cli.orders_cmd:orders",

@@ -120,7 +120,7 @@ def verify_cmd(orders_file: Path, keys_file: Path) -> None:
             fail(f"{where}: account: {order.account!r} has no key in {keys_file}")
         try:
             valid = verify_order(order, public)
-            reason = f"does not verify under {order.account!r}'s public key"
+            reason = f"does not verify under the public key of {order.account!r}"
         except ValueError as exc:
             valid, reason = False, f"malformed ({exc})"
         if not valid:
@@ -129,4 +129,4 @@ def verify_cmd(orders_file: Path, keys_file: Path) -> None:
         click.echo(f"FAIL {line}", err=True)
     if bad:
         fail(f"{len(bad)} of {len(numbered)} orders have a bad signature", EXIT_NEGATIVE)
-    click.echo(f"ok: the {len(numbered)} signatures of {orders_file} verify")
+    click.echo(f"ok: {len(numbered)} orders in {orders_file}, every signature verifies")
