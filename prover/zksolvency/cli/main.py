@@ -70,6 +70,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "zksolvency.cli.ceremony_cmd:ceremony",
         "Multi-party phase-2 trusted setup: start, contribute, beacon, verify.",
     ),
+    "state": LazyCommand(
+        "zksolvency.cli.state_cmd:state",
+        "Trades state: a Poseidon Merkle tree of accounts with nonces and keys, kept in a folder.",
+    ),
 }
 
 
