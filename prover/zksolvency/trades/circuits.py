@@ -9,15 +9,15 @@ and setting up reuse the solvency stages' cache (:func:`zksolvency.round.circuit
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from zksolvency.errors import SetupError
-from zksolvency.round.circuits import MANIFEST, REPO, CircuitEntry
+from zksolvency.families import MANIFEST, REPO, TRADES, manifest_entries
+from zksolvency.round.circuits import CircuitEntry
 from zksolvency.trades.size import TradeCircuitSize
 
-FAMILY = "trades"
+FAMILY = TRADES.manifest_lists[0]
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,7 @@ def _entry(raw: object, path: Path) -> TradeCircuit:
 
 def trade_circuits(path: Path = MANIFEST) -> tuple[TradeCircuit, ...]:
     """Every trade batch circuit the manifest ships."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SetupError(f"{path}: cannot read the circuit manifest: {exc}") from None
-    return tuple(_entry(e, path) for e in document.get(FAMILY, []))
+    return tuple(_entry(e, path) for e in manifest_entries(TRADES, FAMILY, path))
 
 
 def trade_circuit(name: str, path: Path = MANIFEST) -> TradeCircuit:
