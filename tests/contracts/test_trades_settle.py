@@ -92,6 +92,7 @@ def test_a_batch_proves_verifies_and_moves_the_state(venue: Path) -> None:
     assert int(batch["old_root"]) == old_root and int(batch["new_root"]) == new_root != old_root
     assert after.next_batch_id == before.next_batch_id + 1 == 1
     assert after.accounts[0].nonce == 1 and after.accounts[0].sizes[0] == 1
+    assert "not from a verified ceremony" in result.stderr
     verified = _invoke(["trades", "verify", str(venue / "batch-0")])
     assert verified.exit_code == 0, verified.output
     assert "batch valid" in verified.output

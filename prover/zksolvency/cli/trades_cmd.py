@@ -90,6 +90,11 @@ def prove_cmd(
         ptau=ptau,
     )
     result = prove_trades(options, say=lambda m: click.echo(m, err=True))
+    if result.unsafe_setup:
+        warn(
+            "the trade circuit's key is not from a verified ceremony (UNSAFE dev ptau or a single-party "
+            "setup): whoever ran the setup can forge batches; see docs/setup.md before a public chain"
+        )
     b = result.batch
     if as_json:
         click.echo(json.dumps({"out": str(result.out), **b.to_json(), "timings": result.timings}, indent=2))

@@ -66,6 +66,8 @@ class TradeProveResult:
     batch: TradeBatch
     circuit: TradeCircuit
     constraints: int
+    #: The key is not from a verified ceremony (the UNSAFE dev ptau, or a single-party setup).
+    unsafe_setup: bool = False
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -158,4 +160,6 @@ def prove_trades(options: TradeProveOptions, say: Say = _quiet) -> TradeProveRes
     write_batch_folder(options.out, batch, proof, keys.vkey.read_bytes(), market_bytes)
     write_state(options.state, with_accounts(state, execution.accounts, batch_id + 1))
     timings["write"] = time.perf_counter() - mark
-    return TradeProveResult(options.out, batch, circuit, keys.constraints, timings)
+    return TradeProveResult(
+        options.out, batch, circuit, keys.constraints, not keys.provenance.trusted, timings
+    )
