@@ -30,7 +30,7 @@ from zksolvency.circuit.solvency_outputs import read_sym
 from zksolvency.circuit.witness import WitnessCalculator
 from zksolvency.ledger import leaf as ledger_leaf
 from zksolvency.orders import Order
-from zksolvency.trades import TEST_SIZE, Execution, TradeLine, batch_inputs
+from zksolvency.trades import TEST_SIZE, Execution, TradeCircuitSize, TradeLine, batch_inputs
 from zksolvency.trades import execution as execution_module
 
 from .builders import BATCH_ID, BATCH_TIME, FEE_BPS, market, state
@@ -49,9 +49,20 @@ def _strip_constraints(src: Path, dest: Path) -> None:
         (dest / source.name).write_text(_CONSTRAINT.sub(r"\1// === removed", source.read_text()))
 
 
+def _main_source(size: TradeCircuitSize) -> str:
+    return (
+        'pragma circom 2.1.6;\ninclude "batch.circom";\n'
+        f"component main = TradeBatchMain({size.assets}, {size.instruments}, {size.scenarios}, "
+        f"{size.depth}, {size.trades});\n"
+    )
+
+
 @functools.cache
-def _permissive(hint: tuple[str, str] | None = None) -> tuple[WitnessCalculator, dict[str, int]]:
-    """``main_test`` without a single ``===``, at ``--O0``: its calculator and its names.
+def _permissive(
+    hint: tuple[str, str] | None = None, size: TradeCircuitSize = TEST_SIZE
+) -> tuple[WitnessCalculator, dict[str, int]]:
+    """``TradeBatchMain`` at ``size`` without a single ``===``, at ``--O0``: its calculator and
+    its names.
 
     ``hint``: ``(line, replacement)`` in ``circuits/trades/trade.circom``, a hint a cheating
     prover computes differently (the rest of the witness then follows from it)."""
@@ -64,8 +75,10 @@ def _permissive(hint: tuple[str, str] | None = None) -> tuple[WitnessCalculator,
         assert text.count(hint[0]) == 1, f"{hint[0]!r} is not one line of trade.circom"
         trade.write_text(text.replace(hint[0], hint[1]))
     _strip_constraints(CIRCOMLIB, work / "libs" / "circomlib" / "circuits")
+    main = work / "circuits" / "trades" / "main_permissive.circom"
+    main.write_text(_main_source(size))
     compiled = compile_circuit(
-        work / "circuits" / "trades" / MAIN_TEST.name,
+        main,
         out_dir=work / "build",
         include_dirs=[work / "libs"],
         optimize="O0",
@@ -74,18 +87,28 @@ def _permissive(hint: tuple[str, str] | None = None) -> tuple[WitnessCalculator,
 
 
 @functools.cache
-def trade_circuit() -> Circuit:
-    compiled = compile_circuit(MAIN_TEST, out_dir=Path(tempfile.mkdtemp(prefix="zks-trades-")) / "build")
+def trade_circuit(size: TradeCircuitSize = TEST_SIZE) -> Circuit:
+    """The shipped ``main_test`` at the test size; another size from a main of the same template."""
+    work = Path(tempfile.mkdtemp(prefix="zks-trades-"))
+    main = MAIN_TEST
+    if size != TEST_SIZE:
+        main = work / "main_variant.circom"
+        main.write_text(
+            _main_source(size).replace('"batch.circom"', f'"{REPO / "circuits" / "trades" / "batch.circom"}"')
+        )
+    compiled = compile_circuit(main, out_dir=work / "build")
     return Circuit(
         compiled, read_r1cs(compiled.r1cs), read_sym(compiled.sym), WitnessCalculator(compiled.wasm)
     )
 
 
-def forged_witness(inputs: Mapping[str, object], hint: tuple[str, str] | None = None) -> list[int]:
+def forged_witness(
+    inputs: Mapping[str, object], hint: tuple[str, str] | None = None, size: TradeCircuitSize = TEST_SIZE
+) -> list[int]:
     """The real circuit's wires, each the value the circuit's code computes, no check applied."""
-    calculator, names = _permissive(hint)
+    calculator, names = _permissive(hint, size)
     source = calculator.calculate(inputs)
-    circuit = trade_circuit()
+    circuit = trade_circuit(size)
     witness = [0] * circuit.r1cs.n_wires
     witness[0] = 1
     for name, index in circuit.sym.items():
@@ -133,14 +156,16 @@ def unchecked_inputs(
         return inputs_of(execution), refused
 
 
-def failing(witness: Sequence[int]) -> list[set[str]]:
-    return trade_circuit().all_failing(witness)
+def failing(witness: Sequence[int], size: TradeCircuitSize = TEST_SIZE) -> list[set[str]]:
+    return trade_circuit(size).all_failing(witness)
 
 
-def assert_fails_in(witness: Sequence[int], component: str, at_most: int = 4) -> list[set[str]]:
+def assert_fails_in(
+    witness: Sequence[int], component: str, at_most: int = 4, size: TradeCircuitSize = TEST_SIZE
+) -> list[set[str]]:
     """Some constraint fails, one failing constraint involves ``component``, and only a few
     fail (the targeted check, not a cascade: every other signal is the honest one)."""
-    found = failing(witness)
+    found = failing(witness, size)
     assert found, "the forged witness satisfies every constraint"
     assert len(found) <= at_most, [sorted(names)[:2] for names in found]
     assert any(any(name.startswith(component) for name in names) for names in found), [
