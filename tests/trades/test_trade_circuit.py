@@ -19,6 +19,7 @@ from zksolvency.circuit.formats.r1cs import first_unsatisfied_constraint
 from zksolvency.errors import InputError
 from zksolvency.trades import (
     TEST_SIZE,
+    MatchedTrade,
     batch_public,
     execute,
     fee_for,
@@ -103,7 +104,7 @@ def test_padding_that_claims_a_size_still_keeps_the_root() -> None:
 
 def test_the_same_account_on_both_sides_of_a_trade() -> None:
     orders = (order("bob", "buy", 1, cases.HIGH), order("bob", "sell", 1, cases.LOW, nonce=1))
-    ex = run(orders, (cases.MatchedTrade(0, 1, 1, cases.P),))
+    ex = run(orders, (MatchedTrade(0, 1, 1, cases.P),))
     assert ex.accounts[1].sizes == (0, 0) and ex.accounts[1].nonce == 2
     circuit = trade_circuit()
     witness = circuit.witness(inputs_of(ex))
@@ -113,7 +114,7 @@ def test_the_same_account_on_both_sides_of_a_trade() -> None:
 def test_the_same_account_on_both_sides_with_one_nonce_fails() -> None:
     orders = (order("bob", "buy", 1, cases.HIGH), order("bob", "sell", 1, cases.LOW, nonce=0))
     with pytest.raises(InputError, match=r"trade 0: sell\.nonce"):
-        run(orders, (cases.MatchedTrade(0, 1, 1, cases.P),))
+        run(orders, (MatchedTrade(0, 1, 1, cases.P),))
 
 
 @pytest.mark.parametrize("name", sorted(cases.attacks()))
@@ -136,9 +137,7 @@ def test_position_update_with_a_2_64_wrap_fails(monkeypatch: pytest.MonkeyPatch)
     wrapped = dataclasses.replace(base, accounts=(near, *base.accounts[1:]))
     monkeypatch.setattr("tests.trades.circuit.state", lambda: wrapped)
     orders = (order("alice", "buy", 2, cases.HIGH), order("bob", "sell", 2, cases.LOW))
-    inputs, refused = unchecked_inputs(
-        monkeypatch, orders, (cases.MatchedTrade(0, 1, 2, cases.P),), pack=True
-    )
+    inputs, refused = unchecked_inputs(monkeypatch, orders, (MatchedTrade(0, 1, 2, cases.P),), pack=True)
     assert any("buy.position" in r for r in refused), refused
     assert_fails_in(forged_witness(inputs), f"{cases.BUY}.rule.sizeRange[0]")
 
@@ -147,7 +146,7 @@ def test_position_update_just_below_2_64_holds() -> None:
     near = account("alice", 0, 10**15, (2**64 - 3, 0), 0)
     wrapped = dataclasses.replace(state(), accounts=(near, *state().accounts[1:]))
     orders = (order("alice", "buy", 2, cases.HIGH), order("bob", "sell", 2, cases.LOW))
-    ex = execute(wrapped, market(), orders, (cases.MatchedTrade(0, 1, 2, cases.P),), BATCH_TIME, FEE_BPS)
+    ex = execute(wrapped, market(), orders, (MatchedTrade(0, 1, 2, cases.P),), BATCH_TIME, FEE_BPS)
     assert ex.accounts[0].sizes[0] == 2**64 - 1
     witness = trade_circuit().witness(inputs_of(ex))
     assert first_unsatisfied_constraint(trade_circuit().r1cs, witness) is None
