@@ -92,14 +92,24 @@ def _run_standard_json(request: str) -> str:
 
     stdout goes to a temporary file, not a pipe: node writes to pipes
     asynchronously and solc-js exits without flushing, which truncates large
-    outputs. (``toolchain.run_tool`` pipes and passes no stdin, hence this.)
+    outputs; stdin comes from a temporary file for the same kind of reason (a
+    synchronous read of an empty non-blocking pipe fails with EAGAIN).
+    (``toolchain.run_tool`` pipes and passes no stdin, hence this.)
     """
     cmd = [*toolchain.solcjs_command(), "--standard-json"]
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as out,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as stdin,
+    ):
+        # stdin is a regular file too: solc-js reads it with readFileSync, which fails with
+        # EAGAIN on a non-blocking pipe that is still empty (seen on loaded machines).
+        stdin.write(request)
+        stdin.flush()
+        stdin.seek(0)
         try:
             proc = subprocess.run(
                 cmd,
-                input=request,
+                stdin=stdin,
                 stdout=out,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -6,9 +6,10 @@
 
       {"account": "alice", "public": {"x": "<dec>", "y": "<dec>"}}
 
-  every account needs exactly one key; a key for an account not in the accounts file, or a
-  point off Baby Jubjub (``a x^2 + y^2 = 1 + d x^2 y^2``, ``a = 168700``, ``d = 168696``), is
-  refused, naming the line and the field;
+  every account needs exactly one key; a key for an account not in the accounts file, a
+  point off Baby Jubjub (``a x^2 + y^2 = 1 + d x^2 y^2``, ``a = 168700``, ``d = 168696``) or
+  outside its prime-order subgroup (``l P != O``; a low-order key lets anyone forge
+  signatures under some verifiers) is refused, naming the line and the field;
 * market: its canonical asset and instrument order fixes the order of balances and sizes,
   and by default the circuit size ``(A, I) = (#assets, #instruments)``.
 
@@ -38,14 +39,47 @@ from zksolvency.state.store import State
 #: Baby Jubjub (circomlib ``babyjub.circom``): ``a x^2 + y^2 = 1 + d x^2 y^2`` over ``F_r``.
 BABYJUB_A = 168700
 BABYJUB_D = 168696
+#: The order of Base8's subgroup (circomlib's ``subOrder``).
+BABYJUB_L = 2736030358979909402780800718157159386076813972158567259200215660948447373041
 #: The depth of the shipped state tree.
 DEFAULT_DEPTH = 20
 
 
 def on_babyjub(x: int, y: int) -> bool:
-    """Whether ``(x, y)`` satisfies the curve equation (the subgroup is not checked here)."""
+    """Whether ``(x, y)`` satisfies the curve equation (see :func:`in_subgroup` for the subgroup)."""
     xx, yy = x * x % R, y * y % R
     return (BABYJUB_A * xx + yy) % R == (1 + BABYJUB_D * xx * yy) % R
+
+
+_Projective = tuple[int, int, int]
+
+
+def _add(p: _Projective, q: _Projective) -> _Projective:
+    """Projective twisted Edwards addition (Bernstein et al., "add-2008-bbjlp"), complete for Baby Jubjub."""
+    x1, y1, z1 = p
+    x2, y2, z2 = q
+    a = z1 * z2 % R
+    b = a * a % R
+    c = x1 * x2 % R
+    d = y1 * y2 % R
+    e = BABYJUB_D * c % R * d % R
+    f, g = (b - e) % R, (b + e) % R
+    x3 = a * f % R * (((x1 + y1) * (x2 + y2) - c - d) % R) % R
+    y3 = a * g % R * ((d - BABYJUB_A * c) % R) % R
+    return x3, y3, f * g % R
+
+
+def in_subgroup(x: int, y: int) -> bool:
+    """Whether the curve point ``(x, y)`` lies in Base8's subgroup of prime order ``l``: ``l P = O``."""
+    acc: _Projective = (0, 1, 1)
+    point: _Projective = (x, y, 1)
+    k = BABYJUB_L
+    while k:
+        if k & 1:
+            acc = _add(acc, point)
+        point = _add(point, point)
+        k >>= 1
+    return acc[0] == 0 and acc[1] == acc[2] != 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +114,9 @@ def read_public_keys(path: str | os.PathLike[str]) -> dict[str, KeyLine]:
         y = parse_ranged(public["y"], 0, R - 1, "0 <= y < r", source, number, "public.y")
         if not on_babyjub(x, y):
             raise input_error(source, number, "public", "the point is not on Baby Jubjub")
+        if not in_subgroup(x, y) or (x, y) == (0, 1):
+            what = "the point is not in Baby Jubjub's prime-order subgroup (or is the identity)"
+            raise input_error(source, number, "public", what)
         if account in keys:
             first = keys[account].line
             what = f"a second key for {account!r} (first on line {first})"

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from tests.unit.state.keys import test_key, write_keys
+from zksolvency.bn254 import R
 from zksolvency.errors import FormatError, InputError
 from zksolvency.model.market import Market, read_market
 from zksolvency.round.plan import RoundSecrets
-from zksolvency.state.init import build_state, on_babyjub
+from zksolvency.state.init import build_state, in_subgroup, on_babyjub
 from zksolvency.state.store import MANIFEST, State, create_state, read_state, with_accounts, write_state
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -41,9 +42,15 @@ def make(inputs: tuple[Path, Path, list[str]], market: Market) -> State:
     return build_state(accounts, keys, market, DEPTH, secrets=SEED)
 
 
-def test_keys_are_on_the_curve() -> None:
+def test_keys_are_on_the_curve_and_in_the_subgroup() -> None:
     x, y = test_key(3)
     assert on_babyjub(x, y) and not on_babyjub(x, y + 1)
+    assert in_subgroup(x, y)
+
+
+def test_a_low_order_point_is_on_the_curve_but_not_in_the_subgroup() -> None:
+    """The twin: (0, -1) has order 2."""
+    assert on_babyjub(0, R - 1) and not in_subgroup(0, R - 1)
 
 
 def test_init_puts_accounts_in_file_order_with_nonce_zero_and_seeded_salts(
@@ -88,6 +95,8 @@ def test_init_refuses_a_key_for_an_unknown_account(
     ("line", "message"),
     [
         ({"account": "a", "public": {"x": "1", "y": "2"}}, "field public: the point is not on Baby Jubjub"),
+        ({"account": "a", "public": {"x": "0", "y": str(R - 1)}}, "field public: the point is not in"),
+        ({"account": "a", "public": {"x": "0", "y": "1"}}, "field public: the point is not in"),
         ({"account": "a", "public": {"x": "1"}}, "field public: expected an object"),
         ({"account": "a", "public": {"x": "-1", "y": "2"}}, "field public.x"),
         ({"account": "a", "key": 1}, "field key: unknown field"),
