@@ -58,6 +58,14 @@ COMMANDS: dict[str, LazyCommand] = {
         "zksolvency.cli.inclusion:inclusion",
         "Inclusion proofs: is my account, with my balances, in the round?",
     ),
+    "keys": LazyCommand(
+        "zksolvency.cli.keys_cmd:keys",
+        "Order-signing keys on Baby Jubjub: make one per account, list the public keys.",
+    ),
+    "orders": LazyCommand(
+        "zksolvency.cli.orders_cmd:orders",
+        "Orders: sign them with an account's key file, verify their signatures.",
+    ),
     "ceremony": LazyCommand(
         "zksolvency.cli.ceremony_cmd:ceremony",
         "Multi-party phase-2 trusted setup: start, contribute, beacon, verify.",

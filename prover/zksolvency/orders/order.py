@@ -193,13 +193,18 @@ def parse_order_line(line: str, where: str) -> Order:
     return parse_order(document, where)
 
 
+def parse_orders(text: str, source: str) -> list[tuple[int, Order]]:
+    """``(line number, order)`` of each non-blank JSON line of ``text``; errors say ``SOURCE line N``."""
+    return [
+        (number, parse_order_line(line, f"{source} line {number}"))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
 def read_orders(path: str | os.PathLike[str]) -> list[Order]:
     """Every order of a JSON Lines file (blank lines skipped); errors say ``FILE line N: field``."""
-    orders = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip():
-            orders.append(parse_order_line(line, f"{os.fspath(path)} line {number}"))
-    return orders
+    return [order for _, order in parse_orders(Path(path).read_text(encoding="utf-8"), os.fspath(path))]
 
 
 def order_document(order: Order) -> dict[str, object]:

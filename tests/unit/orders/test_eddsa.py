@@ -157,3 +157,17 @@ def test_circomlibjs_signatures_verify_in_ours(theirs: dict[str, Any]) -> None:
         assert verify(public, message, sig)
         for name, case in flips(public, message, sig).items():
             assert not accepts(*case), name
+
+
+@pytest.mark.snarkjs
+def test_a_low_order_key_forgery_passes_circomlibjs_but_not_ours() -> None:
+    """With ``A = (0, 1)``, ``8 c A`` vanishes, so ``R8 = S Base8`` "verifies" any message in
+    circomlibjs's ``verifyPoseidon``; circomlib's circuit and our verifier refuse the key."""
+    s = 12345
+    r8 = multiply(BASE8, s)
+    forged = Signature(r8[0], r8[1], s)
+    weak, strong = (0, 1), public_key(SECRETS[2])
+    assert run_ops([verify_op(weak, 99, forged), verify_op(strong, 99, forged)]) == [True, False]
+    with pytest.raises(ValueError, match="small order"):
+        verify(weak, 99, forged)
+    assert verify(strong, 99, forged) is False
