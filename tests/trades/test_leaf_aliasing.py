@@ -23,6 +23,9 @@ from .builders import BATCH_ID, BATCH_TIME, FEE_BPS, account, order
 from .builders import market as two_asset_market
 from .circuit import assert_fails_in, failing, forged_witness, unchecked
 
+#: Compiles its own size (the real and the permissive circuit): over 30 s.
+pytestmark = pytest.mark.slow
+
 SIZE = TradeCircuitSize(assets=1, instruments=2, scenarios=4, depth=4, trades=1)
 SHORT = -(2**64) + 10
 Q = 20

@@ -165,6 +165,7 @@ def _fee_witness(monkeypatch: pytest.MonkeyPatch, delta: int) -> list[int]:
     return forged_witness(inputs, hint)
 
 
+@pytest.mark.slow  # two more compiles of the permissive circuit (the fee hint off by -1, +1)
 def test_wrong_fee_fails_the_fee_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """The prover charges one unit less, or one more: 10^4 fee - q abs(p) fee_bps leaves [0, 10^4)."""
     assert_fails_in(_fee_witness(monkeypatch, -1), "main.batch.trade[0].remLow")
