@@ -1,6 +1,6 @@
 """The pinned external tools: where they are, which version, how to run them.
 
-Every npm tool the package drives (circom2, snarkjs, circomlib, solc-js, anvil)
+Every npm tool the package drives (circom2, snarkjs, circomlib, circomlibjs, solc-js, anvil)
 is pinned in exactly one place, ``toolchain/package.json``, and installed by
 ``make toolchain`` (``npm ci``) into ``toolchain/node_modules``. This module
 reads the pins from that file and the installed versions from each installed
@@ -64,6 +64,8 @@ TOOL_SPECS: tuple[ToolSpec, ...] = (
     ToolSpec("circom2", "circom2", "circom2", needs_node=True),
     ToolSpec("snarkjs", "snarkjs", "snarkjs", needs_node=True),
     ToolSpec("circomlib", "circomlib", None, needs_node=False),
+    # A JavaScript library: the tests cross-check Baby Jubjub keys and signatures against it.
+    ToolSpec("circomlibjs", "circomlibjs", None, needs_node=False),
     ToolSpec("solc", "solc", "solcjs", needs_node=True),
     # A native binary shipped inside the npm package (``bin/anvil``); no node needed.
     ToolSpec("anvil", "@foundry-rs/anvil-linux-amd64", "anvil", needs_node=False),

@@ -16,7 +16,7 @@ from zksolvency import toolchain
 from zksolvency.cli.doctor_cmd import doctor
 from zksolvency.errors import ToolchainError
 
-TOOLS = ("circom2", "snarkjs", "circomlib", "solc", "anvil")
+TOOLS = ("circom2", "snarkjs", "circomlib", "circomlibjs", "solc", "anvil")
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -108,7 +108,7 @@ def test_doctor_text_names_what_is_missing(empty_toolchain: Path) -> None:
     assert result.exit_code == 2
     for name in TOOLS:
         assert f"problem: {name} is not installed; run `make toolchain`" in result.output
-    assert "to fix circom2, snarkjs, circomlib, solc, anvil: make toolchain" in result.output
+    assert "to fix circom2, snarkjs, circomlib, circomlibjs, solc, anvil: make toolchain" in result.output
 
 
 @pytest.mark.snarkjs
