@@ -27,7 +27,8 @@ function orderTag() {
  *              qp            q * p
  *              qmp           q * (markSel - p)
  *              fee           the fee both sides pay (0 <= fee < 2^129, proven by Trade)
- *              selQ[I]       sel[i] * q, sel the one-hot instrument selector
+ *              sel[I]        the one-hot instrument selector (all 0 when not active)
+ *              selQ[I]       sel[i] * q
  *              instrument    name element of the selected instrument
  *              shockSelI[S], shockSelM[S]   the selected instrument's initial and
  *                            maintenance shocks
@@ -72,8 +73,9 @@ function orderTag() {
  * so (exact integers)
  *   loss_old[s]  = loss_new[s] + SGN q shock[k][s]
  *   equity_old   = equity_new - W (SGN q (mark[k] - p) - fee).
- * The new sizes are range-checked by AccountRule, so abs(size_old[k]) < 2^65 and
- * abs(loss_old[s]) <= (I + 2) (2^64 - 1)^2.
+ * The new sizes are range-checked by AccountRule and the old size at k by step 1b, so
+ * every old and new value of the leaves is in the spec's range (AccountLeaf's packing is
+ * injective for both) and abs(loss_old[s]) <= I (2^64 - 1)^2.
  *
  * Bound argument: with M = 2^64 - 1 and CB = bitLength(I (2^128 - 1)), every value
  * range-checked in step 9 is, when honest and non-negative, at most
@@ -98,6 +100,7 @@ template TradeSide(A, I, S, D, SIDE) {
     signal input qp;
     signal input qmp;
     signal input fee;
+    signal input sel[I];
     signal input selQ[I];
     signal input instrument;
     signal input shockSelI[S];
@@ -137,6 +140,18 @@ template TradeSide(A, I, S, D, SIDE) {
     }
     signal newCost <== costTotal + SGN * qp + fee;
     signal newNonce <== nonce + enabled;
+
+    // 1b. The old size of the traded instrument is in range too: every other old size
+    //     equals its new value, which AccountRule range-checks, so the old leaf's packing
+    //     is injective (no old value aliasing another through a digit carry).
+    signal oldTerm[I];
+    var oldSel = 0;
+    for (var i = 0; i < I; i++) {
+        oldTerm[i] <== sel[i] * size[i];
+        oldSel += oldTerm[i];
+    }
+    component oldRange = SignedRange(64);
+    oldRange.in <== oldSel;
 
     // 2. The id commitment binds the account's name (the order's account field).
     component commitment = Poseidon(2);

@@ -49,7 +49,7 @@ template AbsoluteValue(n) {
  * Proves:      kind is 0, 1 or 2; a liquidation liquidates exactly one side, a
  *              matched trade none; the buyer signs unless liquidated, the seller
  *              likewise; both orders name the one selected instrument;
- *              0 < q < 2^64 when active; abs(p) < 2^64;
+ *              0 <= q < 2^64, and q != 0 when active; abs(p) < 2^64;
  *              abs(p - mark) * 10^4 <= bandBps * abs(mark) (the band);
  *              fee = ceil(q abs(p) feeBps / 10^4) exactly (10^4 fee = q abs(p) feeBps
  *              + rem with 0 <= rem < 10^4 and fee < 2^129, so no wrap-around);
@@ -157,9 +157,13 @@ template Trade(A, I, S, D) {
         shockSelM[s] <== accM;
     }
 
-    // 3. q in [active, 2^64) (0 < q when active), abs(p) < 2^64.
+    // 3. 0 <= q < 2^64 and q != 0 when active (q qInv = 1, qInv a hint), abs(p) < 2^64.
     component qRange = UnsignedRange(64);
-    qRange.in <== q - active;
+    qRange.in <== q;
+    signal qInv;
+    qInv <-- q != 0 ? 1 / q : 0;
+    signal qOne <== q * qInv;
+    active * (qOne - 1) === 0;
     component absP = AbsoluteValue(64);
     absP.in <== p;
 
@@ -200,6 +204,7 @@ template Trade(A, I, S, D) {
         side[j].qp <== qp;
         side[j].qmp <== qmp;
         side[j].fee <== fee;
+        side[j].sel <== sel;
         side[j].selQ <== selQ;
         side[j].instrument <== instrument;
         side[j].shockSelI <== shockSelI;

@@ -17,15 +17,20 @@ The file (``zksolvency-inclusion/2``, JSON, handed to the account holder only) h
 
 The holder's check is :mod:`zksolvency.round.inclusion_verify`. The files are written
 in placement order, one batch at a time (its sum tree read from the work folder), so
-memory does not grow with the number of accounts; ``index.json`` (id -> file, for the
-operator) is written as they go.
+memory does not grow with the number of accounts, by several forked processes for a large
+round (each writes a contiguous range of batches; the files are the same whoever writes
+them); ``index.json`` (id -> file, for the operator) lists them in placement order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -78,12 +83,17 @@ def inclusion_document(
     leaf: LeafValues,
     tree: SumTree,
     cost_sum: int,
+    batch_sums_hash: int,
     levels: list[dict[str, object]],
     global_path: Sequence[GlobalStep],
     round_id: int,
     global_root: int,
 ) -> dict[str, object]:
-    """The inclusion file of ``account`` at ``position`` of batch ``batch_index``."""
+    """The inclusion file of ``account`` at ``position`` of batch ``batch_index``.
+
+    ``batch_sums_hash`` is ``sums_hash((*tree.root.sums, cost_sum))``, the same for every account
+    of the batch (computed once per batch by the caller: a Python Poseidon costs about 1 ms).
+    """
     return {
         "format": INCLUSION_FORMAT,
         "round_id": str(round_id),
@@ -99,7 +109,7 @@ def inclusion_document(
         "batch": {
             "index": batch_index,
             "position": position,
-            "sums_hash": str(sums_hash((*tree.root.sums, cost_sum))),
+            "sums_hash": str(batch_sums_hash),
             "cost_sum": str(cost_sum),
             "path": [
                 {"position": step.position, "siblings": [_node_json(s) for s in step.siblings]}
@@ -153,6 +163,77 @@ class _UpperPaths:
         return levels, self.top.path(index)
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What writing a range of batches' files needs (inherited by forked processes)."""
+
+    folder: Path
+    plan: RoundPlan
+    shape: TreeShape
+    work: WorkDir
+    opened: Mapping[tuple[int, int], Opening]
+    rd: RoundDigest
+    padding: BatchDigest
+
+
+#: The job of the running ``write_inclusion_files``, set before the writer processes fork.
+_CURRENT: _Job | None = None
+
+
+def _write_batches(batches: range) -> Path:
+    """Write the files of the real accounts of ``batches``, and a part of the index: one line
+    ``"id": "file"`` per account, in placement order, in a hidden file whose path it returns."""
+    job = _CURRENT
+    assert job is not None, "no inclusion job"
+    plan, assets = job.plan, job.plan.size.assets
+    upper = _UpperPaths(job.shape, job.opened, job.padding, job.rd.tree)
+    part = job.folder / f".index-{batches.start:012d}"
+    written = part.open("w", encoding="utf-8")
+    for batch in batches:
+        members = [(p, code) for p, code in enumerate(plan.codes(batch)) if code >= 0]
+        if not members:
+            continue
+        data = job.work.read_tree(0, batch)
+        tree = data.tree()
+        cost_sum = sum(cost for _commitment, cost in data.leaves)
+        batch_sums_hash = sums_hash((*tree.root.sums, cost_sum))
+        levels, global_path = upper.of(batch)
+        for position, code in members:
+            member = plan.member(code)
+            document = inclusion_document(
+                account=member.account,
+                salt=member.secret,
+                market=plan.market,
+                batch_index=batch,
+                position=position,
+                leaf=data.leaf(position, assets),
+                tree=tree,
+                cost_sum=cost_sum,
+                batch_sums_hash=batch_sums_hash,
+                levels=levels,
+                global_path=global_path,
+                round_id=job.rd.round_id,
+                global_root=job.rd.global_root,
+            )
+            name = inclusion_file_name(member.account.id)
+            (job.folder / name).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+            written.write(json.dumps(member.account.id, ensure_ascii=False) + ": " + json.dumps(name) + "\n")
+    written.close()
+    return part
+
+
+def _ranges(batches: int, parts: int) -> list[range]:
+    """``range(batches)`` cut into at most ``parts`` contiguous pieces of near-equal size."""
+    parts = max(1, min(parts, batches))
+    bounds = [batches * k // parts for k in range(parts + 1)]
+    return [range(bounds[k], bounds[k + 1]) for k in range(parts)]
+
+
+def inclusion_processes(accounts: int) -> int:
+    """How many processes write a round's inclusion files: one per core, one per 2,000 accounts at most."""
+    return max(1, min(os.cpu_count() or 1, accounts // 2000))
+
+
 def write_inclusion_files(
     out: Path,
     plan: RoundPlan,
@@ -161,46 +242,38 @@ def write_inclusion_files(
     opened: Mapping[tuple[int, int], Opening],
     rd: RoundDigest,
     padding: BatchDigest,
+    processes: int | None = None,
 ) -> None:
-    """One file per real account and ``index.json``, atomically as a directory (module docstring)."""
-    upper = _UpperPaths(shape, opened, padding, rd.tree)
-    assets = plan.size.assets
+    """One file per real account and ``index.json``, atomically as a directory (module docstring).
+
+    ``processes`` (default :func:`inclusion_processes`) forked processes write contiguous ranges
+    of batches; the files do not depend on how many wrote them, and ``index.json`` lists the
+    accounts in placement order either way.
+    """
+    count = processes if processes is not None else inclusion_processes(len(plan.order))
 
     def fill(folder: Path) -> None:
+        global _CURRENT
+        _CURRENT = _Job(folder, plan, shape, work, opened, rd, padding)
+        try:
+            ranges = _ranges(plan.batches, count * 4)
+            if count > 1 and "fork" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(count, mp_context=context) as pool:
+                    parts = list(pool.map(_write_batches, ranges))
+            else:
+                parts = [_write_batches(r) for r in ranges]
+        finally:
+            _CURRENT = None
         with (folder / INDEX_FILE).open("w", encoding="utf-8") as index:
             index.write("{")
             first = True
-            for batch in range(plan.batches):
-                members = [(p, code) for p, code in enumerate(plan.codes(batch)) if code >= 0]
-                if not members:
-                    continue
-                data = work.read_tree(0, batch)
-                tree = data.tree()
-                cost_sum = sum(cost for _commitment, cost in data.leaves)
-                levels, global_path = upper.of(batch)
-                for position, code in members:
-                    member = plan.member(code)
-                    document = inclusion_document(
-                        account=member.account,
-                        salt=member.secret,
-                        market=plan.market,
-                        batch_index=batch,
-                        position=position,
-                        leaf=data.leaf(position, assets),
-                        tree=tree,
-                        cost_sum=cost_sum,
-                        levels=levels,
-                        global_path=global_path,
-                        round_id=rd.round_id,
-                        global_root=rd.global_root,
-                    )
-                    name = inclusion_file_name(member.account.id)
-                    (folder / name).write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
-                    index.write(
-                        ("\n " if first else ",\n ") + json.dumps(member.account.id, ensure_ascii=False)
-                    )
-                    index.write(": " + json.dumps(name))
-                    first = False
+            for part in parts:
+                with part.open(encoding="utf-8") as lines:
+                    for line in lines:
+                        index.write(("\n " if first else ",\n ") + line.rstrip("\n"))
+                        first = False
+                part.unlink()
             index.write("\n}\n")
 
     build_directory(out, fill, mode=0o700)

@@ -32,54 +32,13 @@ from zksolvency.errors import InputError
 from zksolvency.model.accounts import AccountFormat, iter_accounts
 from zksolvency.model.fields import decode_utf8, input_error, parse_name, parse_ranged
 from zksolvency.model.market import Market
+from zksolvency.orders.babyjub import IDENTITY, in_subgroup, is_on_curve
 from zksolvency.round.plan import RoundSecrets
 from zksolvency.state.leaf import PublicKey, StateAccount
 from zksolvency.state.store import State
 
-#: Baby Jubjub (circomlib ``babyjub.circom``): ``a x^2 + y^2 = 1 + d x^2 y^2`` over ``F_r``.
-BABYJUB_A = 168700
-BABYJUB_D = 168696
-#: The order of Base8's subgroup (circomlib's ``subOrder``).
-BABYJUB_L = 2736030358979909402780800718157159386076813972158567259200215660948447373041
 #: The depth of the shipped state tree.
 DEFAULT_DEPTH = 20
-
-
-def on_babyjub(x: int, y: int) -> bool:
-    """Whether ``(x, y)`` satisfies the curve equation (see :func:`in_subgroup` for the subgroup)."""
-    xx, yy = x * x % R, y * y % R
-    return (BABYJUB_A * xx + yy) % R == (1 + BABYJUB_D * xx * yy) % R
-
-
-_Projective = tuple[int, int, int]
-
-
-def _add(p: _Projective, q: _Projective) -> _Projective:
-    """Projective twisted Edwards addition (Bernstein et al., "add-2008-bbjlp"), complete for Baby Jubjub."""
-    x1, y1, z1 = p
-    x2, y2, z2 = q
-    a = z1 * z2 % R
-    b = a * a % R
-    c = x1 * x2 % R
-    d = y1 * y2 % R
-    e = BABYJUB_D * c % R * d % R
-    f, g = (b - e) % R, (b + e) % R
-    x3 = a * f % R * (((x1 + y1) * (x2 + y2) - c - d) % R) % R
-    y3 = a * g % R * ((d - BABYJUB_A * c) % R) % R
-    return x3, y3, f * g % R
-
-
-def in_subgroup(x: int, y: int) -> bool:
-    """Whether the curve point ``(x, y)`` lies in Base8's subgroup of prime order ``l``: ``l P = O``."""
-    acc: _Projective = (0, 1, 1)
-    point: _Projective = (x, y, 1)
-    k = BABYJUB_L
-    while k:
-        if k & 1:
-            acc = _add(acc, point)
-        point = _add(point, point)
-        k >>= 1
-    return acc[0] == 0 and acc[1] == acc[2] != 0
 
 
 @dataclass(frozen=True)
@@ -112,9 +71,9 @@ def read_public_keys(path: str | os.PathLike[str]) -> dict[str, KeyLine]:
             raise input_error(source, number, "public", "expected an object {x, y}")
         x = parse_ranged(public["x"], 0, R - 1, "0 <= x < r", source, number, "public.x")
         y = parse_ranged(public["y"], 0, R - 1, "0 <= y < r", source, number, "public.y")
-        if not on_babyjub(x, y):
+        if not is_on_curve((x, y)):
             raise input_error(source, number, "public", "the point is not on Baby Jubjub")
-        if not in_subgroup(x, y) or (x, y) == (0, 1):
+        if not in_subgroup((x, y)) or (x, y) == IDENTITY:
             what = "the point is not in Baby Jubjub's prime-order subgroup (or is the identity)"
             raise input_error(source, number, "public", what)
         if account in keys:

@@ -36,6 +36,7 @@ from zksolvency.errors import InputError
 from zksolvency.model.market import Market
 from zksolvency.orders.eddsa import verify as eddsa_verify
 from zksolvency.orders.order import Order, order_message
+from zksolvency.state.batch_public import MAX_FEE_BPS
 from zksolvency.state.leaf import PublicKey, StateAccount
 from zksolvency.state.store import State
 from zksolvency.state.tree import StateTree, Update
@@ -44,7 +45,6 @@ from zksolvency.trades.snapshot import (
     BOUND_64,
     KIND_LIQUIDATION,
     KIND_MATCHED,
-    MAX_FEE_BPS,
     trade_hash,
 )
 from zksolvency.trades.tradefile import LiquidationTrade, MatchedTrade, TradeLine

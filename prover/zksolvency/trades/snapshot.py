@@ -26,11 +26,10 @@ from zksolvency.circuit.solvency_inputs import id_field_element
 from zksolvency.hashing import hash_vector, poseidon
 from zksolvency.ledger.commitment import market_hash
 from zksolvency.model.market import Market
+from zksolvency.state.batch_public import batch_header, settlement_public_input
 from zksolvency.trades.size import TradeCircuitSize
 
 BOUND_64 = 2**64
-#: The fee rate's largest value (100%).
-MAX_FEE_BPS = 10_000
 KIND_PADDING = 0
 KIND_MATCHED = 1
 KIND_LIQUIDATION = 2
@@ -74,14 +73,9 @@ def snapshot_hash(market: Market, size: TradeCircuitSize) -> int:
 
 
 def header(batch_id: int, batch_time: int, fee_bps: int) -> int:
-    """``batch_id * 2**80 + batch_time * 2**16 + fee_bps``; ``ValueError`` for a part out of range."""
-    if not 0 <= batch_id < BOUND_64:
-        raise ValueError(f"batch id {batch_id} outside [0, 2**64)")
-    if not 0 <= batch_time < BOUND_64:
-        raise ValueError(f"batch time {batch_time} outside [0, 2**64)")
-    if not 0 <= fee_bps <= MAX_FEE_BPS:
-        raise ValueError(f"fee_bps {fee_bps} outside 0..10000")
-    return batch_id * 2**80 + batch_time * 2**16 + fee_bps
+    """``batch_id * 2**80 + batch_time * 2**16 + fee_bps``, what SettlementGate recomputes
+    (:func:`zksolvency.state.batch_public.batch_header`); ``ValueError`` for a part out of range."""
+    return batch_header(batch_id, batch_time, fee_bps)
 
 
 def trade_hash(kind: int, message_buy: int, message_sell: int, size: int, price: int) -> int:
@@ -101,5 +95,6 @@ def trades_commitment(hashes: Sequence[int], trades: int) -> int:
 
 
 def public_commitment(old_root: int, new_root: int, snapshot: int, commitment: int) -> int:
-    """``public[0] = Poseidon(old_root, new_root, snapshot_hash, trades_commitment)``."""
-    return poseidon([old_root, new_root, snapshot, commitment])
+    """``public[0] = Poseidon(old_root, new_root, snapshot_hash, trades_commitment)``
+    (:func:`zksolvency.state.batch_public.settlement_public_input`)."""
+    return settlement_public_input(old_root, new_root, snapshot, commitment)

@@ -12,8 +12,9 @@ from tests.unit.state.keys import test_key, write_keys
 from zksolvency.bn254 import R
 from zksolvency.errors import FormatError, InputError
 from zksolvency.model.market import Market, read_market
+from zksolvency.orders.babyjub import in_subgroup, is_on_curve
 from zksolvency.round.plan import RoundSecrets
-from zksolvency.state.init import build_state, in_subgroup, on_babyjub
+from zksolvency.state.init import build_state
 from zksolvency.state.store import MANIFEST, State, create_state, read_state, with_accounts, write_state
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -44,13 +45,13 @@ def make(inputs: tuple[Path, Path, list[str]], market: Market) -> State:
 
 def test_keys_are_on_the_curve_and_in_the_subgroup() -> None:
     x, y = test_key(3)
-    assert on_babyjub(x, y) and not on_babyjub(x, y + 1)
-    assert in_subgroup(x, y)
+    assert is_on_curve((x, y)) and not is_on_curve((x, y + 1))
+    assert in_subgroup((x, y))
 
 
 def test_a_low_order_point_is_on_the_curve_but_not_in_the_subgroup() -> None:
     """The twin: (0, -1) has order 2."""
-    assert on_babyjub(0, R - 1) and not in_subgroup(0, R - 1)
+    assert is_on_curve((0, R - 1)) and not in_subgroup((0, R - 1))
 
 
 def test_init_puts_accounts_in_file_order_with_nonce_zero_and_seeded_salts(
