@@ -2,82 +2,10 @@ pragma circom 2.1.6;
 
 include "account.circom";
 include "../lib/hash.circom";
+include "../lib/leaf.circom";
+include "../lib/market.circom";
 include "../lib/sumtree.circom";
 include "circomlib/circuits/poseidon.circom";
-
-/*
- * MarketHash(A, I, S)
- *
- * Inputs:      price[A], weight[A], mark[I], shock[I][S]  (canonical sorted order)
- * Outputs:     out = HashVector(2A + I + I S)(price[0..A), weight[0..A), mark[0..I),
- *                    shock[0][0..S), shock[1][0..S), ..., shock[I-1][0..S))
- * Proves:      out is the hash of the snapshot, every value its own field element
- *              (negative marks and shocks as r + x).
- * Assumes:     nothing; no packing, so the encoding is injective without range checks.
- */
-template MarketHash(A, I, S) {
-    signal input price[A];
-    signal input weight[A];
-    signal input mark[I];
-    signal input shock[I][S];
-    signal output out;
-
-    // 1. Flatten in the canonical order and hash.
-    component h = HashVector(2 * A + I + I * S);
-    for (var a = 0; a < A; a++) {
-        h.in[a] <== price[a];
-        h.in[A + a] <== weight[a];
-    }
-    for (var i = 0; i < I; i++) {
-        h.in[2 * A + i] <== mark[i];
-        for (var s = 0; s < S; s++) {
-            h.in[2 * A + I + i * S + s] <== shock[i][s];
-        }
-    }
-    out <== h.out;
-}
-
-/*
- * AccountLeaf(A, I)
- *
- * Inputs:      idCommitment, costTotal, balance[A], size[I]
- * Outputs:     out = HashVector(2 + packedLength(A + I))(idCommitment, costTotal,
- *                    PackSums(A + I, 65)(balance[0..A), size[0..I)))
- *              i.e. balances and sizes shifted by 2^64 and packed three to an
- *              element (65 bits each), costTotal as its own field element.
- * Proves:      out binds the account's commitment and its values.
- * Assumes:     0 <= balance < 2^64 and abs(size) < 2^64, so that the packing is
- *              injective: AccountMargin range-checks exactly these values for the
- *              same account in the same batch. costTotal is not packed (any field
- *              element is its own input).
- */
-template AccountLeaf(A, I) {
-    signal input idCommitment;
-    signal input costTotal;
-    signal input balance[A];
-    signal input size[I];
-    signal output out;
-
-    // 1. Pack the leaf's sums (height 0: 65 bits each).
-    var K = A + I;
-    var P = packedLength(K);
-    component pack = PackSums(K, sumWidth(0));
-    for (var a = 0; a < A; a++) {
-        pack.in[a] <== balance[a];
-    }
-    for (var i = 0; i < I; i++) {
-        pack.in[A + i] <== size[i];
-    }
-
-    // 2. Hash the commitment, the cost total and the packed values.
-    component h = HashVector(2 + P);
-    h.in[0] <== idCommitment;
-    h.in[1] <== costTotal;
-    for (var j = 0; j < P; j++) {
-        h.in[2 + j] <== pack.out[j];
-    }
-    out <== h.out;
-}
 
 /*
  * SolvencyBatch(A, I, S, B)

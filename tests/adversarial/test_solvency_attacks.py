@@ -30,6 +30,8 @@ from zksolvency.model import Account, Instrument, Market, evaluate
 
 W = 10_000
 ACC = "main.margin[0]"
+#: AccountMargin's rule (ranges, equity, requirement): AccountRule, circuits/lib/margin.circom.
+RULE = f"{ACC}.rule"
 
 
 def _valid() -> tuple[Circuit, list[int]]:
@@ -67,9 +69,9 @@ def test_negative_balance_encoded_as_r_minus_x_is_refused() -> None:
     forged = list(witness)
     fake = R - 5  # "-5"
     forged[circuit.index("main.balance[0][0]")] = fake
-    set_bits(forged, circuit, f"{ACC}.balanceRange[0].bits", fake, 64)
-    forged[circuit.index(f"{ACC}.collateral.term[0]")] = fake * _price_weight(circuit, forged, 0) % R
-    _fails_in(circuit, forged, f"{ACC}.balanceRange[0].bits")
+    set_bits(forged, circuit, f"{RULE}.balanceRange[0].bits", fake, 64)
+    forged[circuit.index(f"{RULE}.collateral.term[0]")] = fake * _price_weight(circuit, forged, 0) % R
+    _fails_in(circuit, forged, f"{RULE}.balanceRange[0].bits")
 
 
 def test_product_that_would_overflow_is_refused() -> None:
@@ -81,9 +83,9 @@ def test_product_that_would_overflow_is_refused() -> None:
     fake = target * pow(pw, -1, R) % R
     assert fake >= 2**64  # as an integer the product would be astronomically large
     forged[circuit.index("main.balance[0][0]")] = fake
-    set_bits(forged, circuit, f"{ACC}.balanceRange[0].bits", fake, 64)
-    forged[circuit.index(f"{ACC}.collateral.term[0]")] = target
-    _fails_in(circuit, forged, f"{ACC}.balanceRange[0].bits")
+    set_bits(forged, circuit, f"{RULE}.balanceRange[0].bits", fake, 64)
+    forged[circuit.index(f"{RULE}.collateral.term[0]")] = target
+    _fails_in(circuit, forged, f"{RULE}.balanceRange[0].bits")
 
 
 def test_position_of_2_64_is_refused() -> None:
@@ -92,15 +94,15 @@ def test_position_of_2_64_is_refused() -> None:
     fake = 2**64
     forged[circuit.index("main.size[0][0]")] = fake
     shifted = fake + 2**64
-    set_bits(forged, circuit, f"{ACC}.sizeRange[0].bits", shifted, 65)
-    forged[circuit.index(f"{ACC}.sizeRange[0].inverse")] = pow(shifted, -1, R)
-    _fails_in(circuit, forged, f"{ACC}.sizeRange[0].bits")
+    set_bits(forged, circuit, f"{RULE}.sizeRange[0].bits", shifted, 65)
+    forged[circuit.index(f"{RULE}.sizeRange[0].inverse")] = pow(shifted, -1, R)
+    _fails_in(circuit, forged, f"{RULE}.sizeRange[0].bits")
 
 
 def test_requirement_from_a_scenario_other_than_the_worst_is_refused() -> None:
     """Worked example: losses (unscaled) [-2e16, 0, 3e16, 9e16]; claim 3e16 (scenario 2)."""
     circuit, witness = _valid()
-    worst = f"{ACC}.worst"
+    worst = f"{RULE}.worst"
     # MaxWithZero(S, LB) with LB = bitLength(I (2^64-1)^2) = 129 bits at I = 2.
     lb_bits = sum(1 for n in circuit.sym if n.startswith(f"{worst}.nonNegative.out["))
     assert lb_bits == 129
@@ -226,22 +228,22 @@ def test_position_of_minus_2_64_is_refused() -> None:
     forged = list(witness)
     fake = -(2**64)
     forged[circuit.index("main.size[0][0]")] = fake % R
-    set_bits(forged, circuit, f"{ACC}.sizeRange[0].bits", 0, 65)
-    _put(circuit, forged, f"{ACC}.sizeRange[0].inverse", 0)
-    _fails_in(circuit, forged, f"{ACC}.sizeRange[0]")
+    set_bits(forged, circuit, f"{RULE}.sizeRange[0].bits", 0, 65)
+    _put(circuit, forged, f"{RULE}.sizeRange[0].inverse", 0)
+    _fails_in(circuit, forged, f"{RULE}.sizeRange[0]")
 
 
 def test_cost_total_of_2_cb_is_refused() -> None:
     """costTotal = 2**CB (CB = 129 at I = 2) would add W 2**129 of equity: its range check fails."""
     circuit, witness = _valid()
     forged = list(witness)
-    cb = sum(1 for n in circuit.sym if n.startswith(f"{ACC}.costRange.bits.out[")) - 1
+    cb = sum(1 for n in circuit.sym if n.startswith(f"{RULE}.costRange.bits.out[")) - 1
     assert cb == 129
     fake = -(2**cb)  # a cost total of -2**129 (premium "received") inflates equity
     forged[circuit.index("main.costTotal[0]")] = fake % R
-    set_bits(forged, circuit, f"{ACC}.costRange.bits", fake + 2**cb, cb + 1)
-    _put(circuit, forged, f"{ACC}.costRange.inverse", 0)
-    _fails_in(circuit, forged, f"{ACC}.costRange")
+    set_bits(forged, circuit, f"{RULE}.costRange.bits", fake + 2**cb, cb + 1)
+    _put(circuit, forged, f"{RULE}.costRange.inverse", 0)
+    _fails_in(circuit, forged, f"{RULE}.costRange")
 
 
 def test_batch_hashed_with_a_different_market_is_refused() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ def test_demo_without_native_proves_the_small_round_and_says_so(
     assert "DEMO committee, whose keys are PUBLIC (UNSAFE)" in result.stderr
     assert "snapshot registered (" in result.stdout and ", round 1 published (" in result.stdout
     assert "on-chain audit:  3 checks, 0 failed" in result.stdout
+    assert "proven with trades-test" in result.stdout and ", verified" in result.stdout
+    assert "settled on SettlementGate (" in result.stdout and "gate root = the state root" in result.stdout
     names = (
         "bundle/manifest.json",
         "bundle/root.proof.json",
@@ -45,6 +48,10 @@ def test_demo_round_result_reports_a_failed_inclusion(tmp_path: Path) -> None:
     manifest.write_text(manifest.read_text().replace(str(result.round.global_root), "1"))
     audit = audit_bundle(result.round.bundle, allow_dev_setup=True)
     assert not audit.ok and "global root" in {c.name for c in audit.failed()}
+    # The trades half: the gate holds the state's new root; a gate root that differs is not ok.
+    assert result.trades.ok and result.trades.settled.batch_id == 0
+    assert not dataclasses.replace(result.trades, gate_root=result.trades.gate_root ^ 1).ok
+    assert not dataclasses.replace(result, trades=dataclasses.replace(result.trades, gate_root=0)).ok
 
 
 def test_demo_with_a_missing_ptau_is_refused(tmp_path: Path) -> None:

@@ -22,17 +22,18 @@ from zksolvency.chain.solc import EVM_VERSION, OPTIMIZER_RUNS, CompiledContract,
 from zksolvency.chain.sources import GENERATOR, GENERATOR_VERSION, static_sources
 from zksolvency.chain.verifier_render import render_verifier, verification_key_hash
 from zksolvency.circuit.formats.snarkjs_json import VerificationKey
+from zksolvency.families import SOLVENCY, CircuitFamily
 from zksolvency.hashing import poseidon_parameters
 from zksolvency.util.atomic import atomic_write_text
 
 FORMAT = "zksolvency-contracts/1"
 VERIFIER = "Groth16Verifier"
-REGISTRY = "SolvencyRegistry"
+REGISTRY = SOLVENCY.contract
 HASHER = "PoseidonT5Hasher"
-#: Width of the registry's Poseidon: 4 inputs.
+#: Width of the contracts' Poseidon: 4 inputs.
 POSEIDON_T = 5
-#: Contracts kept in the artifact (interfaces and libraries compile to nothing worth deploying).
-DEPLOYABLE = (VERIFIER, REGISTRY, HASHER)
+#: Contracts kept in the solvency artifact (interfaces and libraries compile to nothing worth deploying).
+DEPLOYABLE = (VERIFIER, *SOLVENCY.deployable)
 #: EIP-170's limit on runtime code size, in bytes.
 MAX_CODE_SIZE = 24_576
 
@@ -57,9 +58,14 @@ class ContractsArtifact:
             raise ChainError(f"the artifact has no contract {name}") from None
 
 
-def render_sources(vk: VerificationKey) -> dict[str, str]:
-    """``{file name: Solidity}``: the rendered verifier and Poseidon library, and the fixed sources."""
-    sources = static_sources()
+def render_sources(vk: VerificationKey, family: CircuitFamily = SOLVENCY) -> dict[str, str]:
+    """``{file name: Solidity}``: the rendered verifier and Poseidon library, and ``family``'s sources."""
+    if family.public_signals is not None and vk.n_public != family.public_signals:
+        raise ChainError(
+            f"the {family.contract} needs a key with {family.public_signals} public inputs; "
+            f"this one has {vk.n_public}"
+        )
+    sources = static_sources(family.sources)
     sources[f"{VERIFIER}.sol"] = render_verifier(vk)
     sources[f"PoseidonT{POSEIDON_T}.sol"] = render_poseidon(poseidon_parameters(POSEIDON_T))
     return sources
@@ -70,13 +76,18 @@ def _sha256(text: str) -> str:
 
 
 def build_artifact(
-    vk: VerificationKey, sources: dict[str, str] | None = None, optimizer_runs: int = OPTIMIZER_RUNS
+    vk: VerificationKey,
+    sources: dict[str, str] | None = None,
+    optimizer_runs: int = OPTIMIZER_RUNS,
+    family: CircuitFamily = SOLVENCY,
 ) -> ContractsArtifact:
-    """Compile ``sources`` (default: :func:`render_sources` of ``vk``) into an artifact."""
-    sources = sources if sources is not None else render_sources(vk)
+    """Compile ``sources`` (default: :func:`render_sources` of ``vk`` for ``family``) into an artifact
+    keeping the verifier and ``family``'s deployable contracts."""
+    sources = sources if sources is not None else render_sources(vk, family)
     result = compile_sources(sources, optimizer_runs=optimizer_runs, evm_version=EVM_VERSION)
-    contracts = {name: result.contracts[name] for name in DEPLOYABLE if name in result.contracts}
-    missing = [name for name in DEPLOYABLE if name not in contracts]
+    deployable = (VERIFIER, *family.deployable)
+    contracts = {name: result.contracts[name] for name in deployable if name in result.contracts}
+    missing = [name for name in deployable if name not in contracts]
     if missing:
         raise ChainError(f"the sources define no contract(s) {', '.join(missing)}")
     for c in contracts.values():

@@ -29,23 +29,19 @@ from web3 import Web3
 from web3.contract import Contract
 from web3.exceptions import ContractLogicError
 
-from zksolvency.chain.artifact import POSEIDON_T, VERIFIER, ContractsArtifact
+from zksolvency.chain.artifact import VERIFIER, ContractsArtifact, build_artifact, render_sources
 from zksolvency.chain.calldata import proof_words
 from zksolvency.chain.deploy import DeployedContract, _contract_from_json, _contract_json, _deploy_one
 from zksolvency.chain.errors import ChainError, ContractRejected
 from zksolvency.chain.keys import load_account
-from zksolvency.chain.poseidon_render import parameters_hash, render_poseidon
-from zksolvency.chain.solc import EVM_VERSION, OPTIMIZER_RUNS, compile_sources
-from zksolvency.chain.sources import GENERATOR, GENERATOR_VERSION, SOURCES_DIR
+from zksolvency.chain.solc import OPTIMIZER_RUNS
+from zksolvency.chain.sources import GENERATOR, GENERATOR_VERSION
 from zksolvency.chain.tx import connect, decode_revert, transact
-from zksolvency.chain.verifier_render import render_verifier, verification_key_hash
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
-from zksolvency.hashing import poseidon_parameters
+from zksolvency.families import TRADES
 from zksolvency.util.atomic import atomic_write_text
 
-GATE = "SettlementGate"
-#: The fixed sources the gate needs (beside the rendered verifier and Poseidon library).
-GATE_SOURCES = ("SettlementGate.sol", "IGroth16Verifier.sol")
+GATE = TRADES.contract
 FORMAT = "zksolvency-settlement/1"
 #: Gas limit of one ``settle``: measured below 300,000 (benchmarks/results/gas.md).
 SETTLE_GAS_LIMIT = 500_000
@@ -128,34 +124,12 @@ class GateState:
 
 def settlement_sources(vk: VerificationKey) -> dict[str, str]:
     """``{file name: Solidity}``: the gate, the verifier interfaces, the rendered verifier and Poseidon."""
-    if vk.n_public != 2:
-        raise ChainError(f"the gate needs a key with two public inputs; this one has {vk.n_public}")
-    sources = {}
-    for name in GATE_SOURCES:
-        try:
-            sources[name] = (SOURCES_DIR / name).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ChainError(f"{SOURCES_DIR / name}: cannot read ({exc.strerror})") from None
-    sources[f"{VERIFIER}.sol"] = render_verifier(vk)
-    sources[f"PoseidonT{POSEIDON_T}.sol"] = render_poseidon(poseidon_parameters(POSEIDON_T))
-    return sources
+    return render_sources(vk, TRADES)
 
 
 def build_settlement_artifact(vk: VerificationKey, optimizer_runs: int = OPTIMIZER_RUNS) -> ContractsArtifact:
-    """Compile the gate and the two-input verifier for ``vk``."""
-    import hashlib
-
-    sources = settlement_sources(vk)
-    result = compile_sources(sources, optimizer_runs=optimizer_runs, evm_version=EVM_VERSION)
-    return ContractsArtifact(
-        compiler_version=result.compiler_version,
-        settings=result.settings,
-        verification_key_hash=verification_key_hash(vk),
-        n_public=vk.n_public,
-        poseidon_parameters_hash=parameters_hash(poseidon_parameters(POSEIDON_T)),
-        source_hashes={n: "0x" + hashlib.sha256(t.encode()).hexdigest() for n, t in sorted(sources.items())},
-        contracts={name: result.contracts[name] for name in (VERIFIER, GATE)},
-    )
+    """Compile the gate and the two-input verifier for ``vk`` (the trades family's artifact)."""
+    return build_artifact(vk, optimizer_runs=optimizer_runs, family=TRADES)
 
 
 def _deploy_gate(

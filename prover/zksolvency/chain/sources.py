@@ -10,7 +10,7 @@ drift apart silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from zksolvency import __version__
@@ -46,8 +46,15 @@ def render_template(name: str, values: Mapping[str, str | int]) -> str:
     return _PLACEHOLDER.sub(lambda m: str(all_values[m.group(1)]), text)
 
 
-def static_sources() -> dict[str, str]:
-    """``{file name: text}`` of the fixed contracts (registry, interfaces, the hasher harness)."""
+def static_sources(names: Sequence[str] | None = None) -> dict[str, str]:
+    """``{file name: text}`` of the fixed contracts ``names`` (a family's sources), or of all of them."""
     if not SOURCES_DIR.is_dir():
         raise ChainError(f"{SOURCES_DIR}: the Solidity sources folder is missing")
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SOURCES_DIR.glob("*.sol"))}
+    paths = sorted(SOURCES_DIR.glob("*.sol")) if names is None else [SOURCES_DIR / n for n in sorted(names)]
+    sources = {}
+    for path in paths:
+        try:
+            sources[path.name] = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ChainError(f"{path}: cannot read ({exc.strerror})") from None
+    return sources

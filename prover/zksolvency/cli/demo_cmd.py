@@ -39,8 +39,10 @@ def demo(out_dir: Path, ptau_path: Path | None) -> None:
     it, a smaller generated venue at the test size, said on stderr), audits the
     bundle, checks one inclusion proof, then starts a local anvil, deploys the
     contracts, registers the snapshot, publishes the round and checks the chain's
-    record; anvil is stopped at the end. Circuits, the UNSAFE dev ptau and the keys
-    are cached, so a second run only proves.
+    record; anvil is stopped at the end. Then the trades half: a state of the accounts
+    with DEMO order keys (PUBLIC), one batch of two signed orders proven, checked, and
+    settled through SettlementGate on a local anvil. Circuits, the UNSAFE dev ptau
+    and the keys are cached, so a second run only proves.
     """
     result = run_round_demo(
         out_dir, ptau_path=ptau_path, say=lambda m: click.echo(m, err=True), progress=ProgressBar()
@@ -73,7 +75,20 @@ def demo(out_dir: Path, ptau_path: Path | None) -> None:
     click.echo(f"on-chain audit:  {len(chain.audit.checks)} checks, {len(failed_onchain)} failed")
     for check in failed_onchain:
         click.echo(check.line())
+    trades = result.trades
+    batch = trades.proven.batch
+    click.echo(
+        f"trades:          {trades.buyer!r} bought 1 from {trades.seller!r}; batch {batch.batch_id} "
+        f"proven with {trades.proven.circuit.name} ({trades.proven.constraints:,} constraints), "
+        f"{'verified' if trades.verified.ok else 'NOT VERIFIED'}"
+    )
+    click.echo(
+        f"                 settled on SettlementGate ({trades.settled.gas_used:,} gas): gate root "
+        f"{'= the state root' if trades.ok else 'DIFFERS from the state root'}; anvil stopped"
+    )
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in rnd.timings.items())
     click.echo(f"timings:         {timing}")
+    trade_timing = ", ".join(f"{k} {v:.1f} s" for k, v in trades.proven.timings.items())
+    click.echo(f"trade timings:   {trade_timing}")
     if not result.ok:
         fail("the demo round did not verify", EXIT_NEGATIVE)

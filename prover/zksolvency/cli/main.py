@@ -74,6 +74,10 @@ COMMANDS: dict[str, LazyCommand] = {
         "zksolvency.cli.state_cmd:state",
         "Trades state: a Poseidon Merkle tree of accounts with nonces and keys, kept in a folder.",
     ),
+    "trades": LazyCommand(
+        "zksolvency.cli.trades_cmd:trades",
+        "Trade batches: prove them valid and within margin, verify, deploy a gate, settle.",
+    ),
 }
 
 

@@ -9,7 +9,9 @@ bundle, audit the bundle, verify one account's inclusion proof against that hold
 (their line of the accounts file, written beside the bundle as the statement they kept),
 then deploy the contracts
 on a local anvil, register the snapshot, publish the round and check the chain's record
-(:mod:`~zksolvency.pipeline.demo_chain`). The reference size needs the native prover;
+(:mod:`~zksolvency.pipeline.demo_chain`); last, the trades half: a state of the accounts with
+DEMO order keys, one batch of trades proven and settled through ``SettlementGate`` on a local
+anvil (:mod:`~zksolvency.pipeline.demo_trades`). The reference size needs the native prover;
 without it the demo says so and proves a smaller generated venue at the test size
 (A = 2, I = 2, S = 4, B = 4), its snapshot built from the same sources. Compiled
 circuits, the UNSAFE dev ptau and the keys stay in the cache (``$ZKSOLVENCY_CACHE`` or
@@ -29,6 +31,7 @@ from zksolvency.model.market import read_market
 from zksolvency.oracle.committee import read_committee
 from zksolvency.pipeline.demo_chain import ChainDemoResult, publish_demo_round
 from zksolvency.pipeline.demo_market import SMALL_ACCOUNTS, DemoMarket, build_demo_market
+from zksolvency.pipeline.demo_trades import TradesDemoResult, run_trades_demo
 from zksolvency.round.audit import audit_bundle
 from zksolvency.round.inclusion import INDEX_FILE
 from zksolvency.round.inclusion_verify import verify_inclusion
@@ -53,10 +56,11 @@ class RoundDemoResult:
     inclusion: Report
     reference_size: bool
     chain: ChainDemoResult
+    trades: TradesDemoResult
 
     @property
     def ok(self) -> bool:
-        return self.audit.ok and self.inclusion.ok and self.chain.audit.ok
+        return self.audit.ok and self.inclusion.ok and self.chain.audit.ok and self.trades.ok
 
 
 def run_round_demo(
@@ -112,7 +116,8 @@ def run_round_demo(
         result.bundle, result.inclusion_dir / index[account_id], account_id, holder_record=statement
     )
     chain = publish_demo_round(result.bundle, say)
-    return RoundDemoResult(market, result, report, account_id, inclusion, reference, chain)
+    trades = run_trades_demo(out_dir, market.accounts, market.market, reference, say)
+    return RoundDemoResult(market, result, report, account_id, inclusion, reference, chain, trades)
 
 
 def write_statement(accounts: Path, market: Path, account_id: str, out: Path) -> Path:

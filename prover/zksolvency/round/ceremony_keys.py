@@ -23,10 +23,10 @@ from zksolvency.ceremony.verify import verify_ceremony
 from zksolvency.circuit.formats.r1cs import read_r1cs
 from zksolvency.circuit.formats.zkey import read_zkey_header
 from zksolvency.errors import SetupError
+from zksolvency.families import MANIFEST
 from zksolvency.groth16.setup import domain_power
 from zksolvency.groth16.vkey import export_vkey
 from zksolvency.round.circuits import (
-    MANIFEST,
     CircuitEntry,
     compiled_circuit,
     key_folder,
@@ -45,12 +45,16 @@ class InstalledKey:
 
 
 def find_circuit(name: str) -> CircuitEntry:
-    """The batch or root circuit called ``name`` in ``circuits/manifest.json``."""
+    """The circuit called ``name`` in ``circuits/manifest.json``, of any family (a solvency batch,
+    node or root circuit, or a trade batch circuit)."""
+    from zksolvency.trades.circuits import trade_circuits
+
     manifest = load_manifest()
-    for entry in (*manifest.batches, *manifest.roots):
+    shipped = (*manifest.batches, *manifest.nodes, *manifest.roots, *(c.entry for c in trade_circuits()))
+    for entry in shipped:
         if entry.name == name:
             return entry
-    names = ", ".join(e.name for e in (*manifest.batches, *manifest.roots))
+    names = ", ".join(e.name for e in shipped)
     raise SetupError(f"no circuit {name!r} in {MANIFEST.name} (choose from: {names})")
 
 

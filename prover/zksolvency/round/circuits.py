@@ -37,14 +37,12 @@ from zksolvency.circuit.formats.snarkjs_json import VerificationKey, write_vkey
 from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey_raw
 from zksolvency.circuit.solvency_inputs import CircuitSize
 from zksolvency.errors import SetupError
+from zksolvency.families import MANIFEST, REPO, SOLVENCY, manifest_entries
 from zksolvency.groth16.kernels import DEFAULT_BACKEND, get_section_kernels
 from zksolvency.groth16.ptau_dev import MAX_DEV_POWER, generate_dev_ptau, is_unsafe_dev_ptau
 from zksolvency.groth16.setup import domain_power, setup_raw
 from zksolvency.groth16.vkey import export_vkey
 from zksolvency.ledger.round_tree import slot_count
-
-REPO = Path(__file__).resolve().parents[3]
-MANIFEST = REPO / "circuits" / "manifest.json"
 
 Say = Callable[[str], None]
 
@@ -158,15 +156,12 @@ def _entry(raw: dict[str, object], kind: str) -> CircuitEntry:
 
 
 def load_manifest(path: Path = MANIFEST) -> Manifest:
-    """The shipped batch and root circuits of ``circuits/manifest.json``."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SetupError(f"{path}: cannot read the circuit manifest: {exc}") from None
+    """The solvency family's shipped batch, root and node circuits of ``circuits/manifest.json``."""
     return Manifest(
-        tuple(_entry(e, "solvency") for e in document.get("solvency", [])),
-        tuple(_entry(e, "root") for e in document.get("root", [])),
-        tuple(_entry(e, "node") for e in document.get("node", [])),
+        *(
+            tuple(_entry(e, kind) for e in manifest_entries(SOLVENCY, kind, path))
+            for kind in ("solvency", "root", "node")
+        )
     )
 
 
