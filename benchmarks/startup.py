@@ -37,8 +37,8 @@ from zksolvency.circuit.formats.wtns import write_wtns
 from zksolvency.circuit.formats.zkey import read_zkey_header, write_zkey_raw
 from zksolvency.circuit.witness import calculate_witness
 from zksolvency.groth16.native_prove import prove_files
-from zksolvency.groth16.native_ptau_dev import generate_dev_ptau_native
-from zksolvency.groth16.native_setup import setup_raw
+from zksolvency.groth16.ptau_dev import generate_dev_ptau
+from zksolvency.groth16.setup import setup_raw
 from zksolvency.groth16.verify import verify
 from zksolvency.groth16.vkey import alphabeta_12
 
@@ -66,7 +66,7 @@ def _check(vkey: VerificationKey, proof: Path, public: Path, who: str) -> None:
 def whole_process(size: int, repeat: int, snarkjs: bool, work: Path) -> dict[str, float | None]:
     _r1cs_path, wasm, r1cs = compile_bench(size, work)
     ptau = work / f"pot{size}_unsafe.ptau"
-    generate_dev_ptau_native(ptau, size)
+    generate_dev_ptau(ptau, size, backend="native")
     zkey = work / "bench.zkey"
     with PTauFile(ptau) as phase1:
         write_zkey_raw(zkey, setup_raw(r1cs, phase1, "benchmarks/startup.py"))
