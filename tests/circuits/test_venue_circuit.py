@@ -124,8 +124,11 @@ def test_production_main_proves_with_the_native_prover(tmp_path: Path) -> None:
     rng = random.Random(12)
     proof, public = prove_with(zkey, witness, rng.randrange(R), rng.randrange(R), get_kernels("native"))
     transcript = transcript_of(inputs, TEST)
-    flat_shocks = [s % R for row in inputs["shock"] for s in row]  # type: ignore[attr-defined]
-    table = [*inputs["price"], *inputs["weight"], *(m % R for m in inputs["mark"]), *flat_shocks]  # type: ignore[misc]
+    shocks: list[list[int]] = inputs["shock"]  # type: ignore[assignment]
+    prices: list[int] = inputs["price"]  # type: ignore[assignment]
+    weights: list[int] = inputs["weight"]  # type: ignore[assignment]
+    marks: list[int] = inputs["mark"]  # type: ignore[assignment]
+    table = [*prices, *weights, *(m % R for m in marks), *(s % R for row in shocks for s in row)]
     assert public == [transcript.commitment, *table, inputs["marketHash"], ROUND_ID]
     vk = export_vkey(zkey)
     assert verify(vk, public, proof).valid
