@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from tests.circuits.venue_fixtures import (
     ROUND_ID,
@@ -17,6 +19,7 @@ from tests.circuits.venue_fixtures import (
     forge,
     honest_inputs,
     market,
+    refresh,
     strict,
     value,
 )
@@ -133,3 +136,51 @@ def test_production_main_proves_with_the_native_prover(tmp_path: Path) -> None:
     vk = export_vkey(zkey)
     assert verify(vk, public, proof).valid
     assert not verify(vk, [*public[:-1], ROUND_ID + 1], proof).valid
+
+
+@st.composite
+def _solvent_batch(draw: st.DrawFn) -> list[Account]:
+    """Up to four accounts on the test market, each within K = 3 and C = 2, sizes and balances
+    anywhere in the spec's ranges; insolvent ones are dropped (the circuit refuses them)."""
+    picked: list[Account] = []
+    for n in range(draw(st.integers(1, 4))):
+        held = draw(st.lists(st.integers(0, 5), max_size=3, unique=True))
+        sizes = [0] * 6
+        costs = [0] * 6
+        for i in held:
+            sizes[i] = draw(st.one_of(st.integers(-1000, 1000), st.integers(-(2**64 - 1), 2**64 - 1)))
+            costs[i] = draw(st.one_of(st.integers(-(10**20), 10**20), st.integers(-(2**128 - 1), 2**128 - 1)))
+        balances = [0] * 3
+        for a in draw(st.lists(st.integers(0, 2), max_size=2, unique=True)):
+            balances[a] = draw(st.integers(0, 2**64 - 1))
+        account = Account(f"h{n}", tuple(balances), tuple(sizes), tuple(costs))
+        if evaluate(account, market()).solvent:
+            picked.append(account)
+    return picked
+
+
+@settings(max_examples=25, deadline=None)
+@given(_solvent_batch())
+def test_differential_circuit_equals_the_dense_engine(batch: list[Account]) -> None:
+    assume(batch)
+    circuit = strict()
+    sparse = [to_sparse(a, TEST.bounds) for a in batch]
+    witness = circuit.witness(venue_inputs(market(), entries(sparse), TEST, ROUND_ID))
+    assert circuit.failing_names(witness) is None
+    for b, account in enumerate(batch):
+        result = evaluate(account, market())
+        assert _signed(value(circuit, witness, f"main.equity[{b}]")) == result.equity
+        assert value(circuit, witness, f"main.requirement[{b}]") == result.requirement
+
+
+@settings(max_examples=10, deadline=None)
+@given(_solvent_batch(), st.integers(0, 3), st.integers(1, 10**6))
+def test_differential_lie_about_one_claim_is_refused(batch: list[Account], b: int, lie: int) -> None:
+    """The twin: the same batches with one claimed sum off by ``lie`` (the multiplicities
+    refreshed for the new transcript) fail the evaluation identity."""
+    sparse = [to_sparse(a, TEST.bounds) for a in batch]
+    inputs = venue_inputs(market(), entries(sparse), TEST, ROUND_ID)
+    pnl: list[list[int]] = [list(row) for row in inputs["pnl"]]  # type: ignore[attr-defined]
+    pnl[b][b % 4] += lie
+    forged = forge(refresh({**inputs, "pnl": pnl}))
+    assert strict().all_failing(forged)
