@@ -58,7 +58,7 @@ def measure(size: tuple[int, int, int, int, int], batches: list[int], work: Path
     i, a, s, k, c = size
     counts = [
         _count(f"VenueAccount({i}, {a}, {s}, {k}, {c})", f"VenueAccount({i}, {a}, {s}, {k}, {c})", work),
-        _count(f"SlotLeaf({k}, {c})", f"SlotLeaf({k}, {c})", work),
+        _count(f"SlotLeaf({i}, {a}, {k}, {c})", f"SlotLeaf({i}, {a}, {k}, {c})", work),
     ]
     public = "{public [price, weight, mark, shock, marketHash, roundId]} "
     for b in batches:

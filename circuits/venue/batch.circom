@@ -49,12 +49,15 @@ include "circomlib/circuits/poseidon.circom";
  * Outputs:     empty[N]           1 exactly when value[k] = 0
  * Parameters:  N >= 1 slots; NB >= 1 bits of the largest index difference
  * Proves:      empty[k] = (value[k] == 0); an empty slot has idx 0; empty slots come
- *              last (empty[k] = 1 implies empty[k+1] = 1); for every non-empty slot
- *              k+1 > 0, idx[k+1] - idx[k] - 1 is an integer in [0, 2^NB).
- * Assumes:     the caller proves that every non-empty slot's index lies in its table
- *              [0, T) with T <= 2^NB (the lookup does); then the last check makes the
- *              non-empty indexes strictly increasing, so no index is held twice.
- * Cost:        N (NB + 5) - NB - 2 constraints.
+ *              last (empty[k] = 1 implies empty[k+1] = 1); idx[0] is an integer in
+ *              [0, 2^NB); for every non-empty slot k+1 > 0, idx[k+1] - idx[k] - 1 is an
+ *              integer in [0, 2^NB). Hence the non-empty indexes strictly increase (no
+ *              index is held twice) and every index is an integer below N 2^NB
+ *              (slotIndexWidth bits): the leaf's packing of the slots is injective
+ *              without the lookup's help, so the leaves bind every index before any
+ *              challenge is drawn.
+ * Assumes:     nothing. (Whether an index is a row of the table is the lookup's job.)
+ * Cost:        N (NB + 5) - 2 constraints.
  */
 template SlotOrder(N, NB) {
     assert(N >= 1 && NB >= 1 && NB <= 32);
@@ -76,7 +79,10 @@ template SlotOrder(N, NB) {
         idx[k] * empty[k] === 0;
     }
 
-    // 3. Empty slots trail, and non-empty indexes strictly increase.
+    // 3. The first index is small, empty slots trail, and non-empty indexes strictly
+    //    increase by at most 2^NB each.
+    component firstRange = UnsignedRange(NB);
+    firstRange.in <== idx[0];
     signal gap[N];
     component gapRange[N];
     gap[0] <== 0;
@@ -89,21 +95,37 @@ template SlotOrder(N, NB) {
 }
 
 /*
- * SlotLeaf(K, C)
+ * slotIndexWidth(I, A, K, C): bits that hold every slot index SlotOrder allows,
+ * max(bitLength(K) + bitLength(I), bitLength(C) + bitLength(A)) (an index is below
+ * N 2^NB for N slots and NB = bitLength(table rows)). 18 at I = 2048, A = 64, K = 32, C = 8.
+ */
+function slotIndexWidth(I, A, K, C) {
+    var p = bitLength(K) + bitLength(I);
+    var b = bitLength(C) + bitLength(A);
+    return p > b ? p : b;
+}
+
+/*
+ * SlotLeaf(I, A, K, C)
  *
  * Inputs:      idCommitment, costTotal, posIdx[K], posSize[K], balIdx[C], balance[C]
  * Outputs:     out = HashVector(2 + (K + C + 2) \ 3)(idCommitment, costTotal, packed)
- *              where the K + C slot words, positions first,
- *                  posIdx + 2^16 (posSize + 2^64)    and    balIdx + 2^16 balance,
- *              are packed three to a field element, 81 bits each.
+ *              where, with IW = slotIndexWidth(I, A, K, C), the K + C slot words,
+ *              positions first,
+ *                  posIdx + 2^IW (posSize + 2^64)    and    balIdx + 2^IW balance,
+ *              are packed three to a field element, IW + 65 bits each.
+ * Parameters:  IW + 65 <= 84 (asserted), so three words fit below 2^252 < r.
  * Proves:      out binds the account's commitment, cost total and slots.
- * Assumes:     0 <= idx < 2^16, abs(size) < 2^64 and 0 <= balance < 2^64 (VenueAccount
- *              range-checks the values; the lookup and SlotOrder bound the indexes),
- *              so every word is below 2^81 and the packing is injective.
+ * Assumes:     0 <= idx < 2^IW (SlotOrder), abs(size) < 2^64 and 0 <= balance < 2^64
+ *              (VenueAccount's range checks), so every word is below 2^(IW + 65), the
+ *              digits do not overlap and the packing is injective: one word, one slot.
  */
-template SlotLeaf(K, C) {
+template SlotLeaf(I, A, K, C) {
     var N = K + C;
     var P = (N + 2) \ 3;
+    var IW = slotIndexWidth(I, A, K, C);
+    var WW = IW + 65;
+    assert(WW <= 84);
     signal input idCommitment;
     signal input costTotal;
     signal input posIdx[K];
@@ -115,10 +137,10 @@ template SlotLeaf(K, C) {
     // 1. The slot words, then three to an element (linear).
     var word[N];
     for (var k = 0; k < K; k++) {
-        word[k] = posIdx[k] + (1 << 16) * (posSize[k] + (1 << 64));
+        word[k] = posIdx[k] + (1 << IW) * (posSize[k] + (1 << 64));
     }
     for (var c = 0; c < C; c++) {
-        word[K + c] = balIdx[c] + (1 << 16) * balance[c];
+        word[K + c] = balIdx[c] + (1 << IW) * balance[c];
     }
     component h = HashVector(2 + P);
     h.in[0] <== idCommitment;
@@ -127,7 +149,7 @@ template SlotLeaf(K, C) {
         var acc = 0;
         for (var m = 0; m < 3; m++) {
             if (3 * j + m < N) {
-                acc += word[3 * j + m] * (1 << (81 * m));
+                acc += word[3 * j + m] * (1 << (WW * m));
             }
         }
         h.in[2 + j] <== acc;
@@ -333,7 +355,7 @@ template VenueBatch(I, A, S, K, C, B) {
     // 1. Round 1 commitments: the leaves and their 4-ary tree ...
     component leaf[B];
     for (var b = 0; b < B; b++) {
-        leaf[b] = SlotLeaf(K, C);
+        leaf[b] = SlotLeaf(I, A, K, C);
         leaf[b].idCommitment <== idCommitment[b];
         leaf[b].costTotal <== costTotal[b];
         leaf[b].posIdx <== posIdx[b];

@@ -16,9 +16,9 @@ import copy
 from collections.abc import Sequence
 
 from tests.circuits.test_solvency_fixtures import set_bits
-from tests.circuits.venue_fixtures import forge, honest_inputs, market, refresh, strict, value
+from tests.circuits.venue_fixtures import TEST, forge, honest_inputs, market, refresh, strict, value
 from zksolvency.bn254 import R
-from zksolvency.circuit.venue_inputs import Inputs
+from zksolvency.circuit.venue_inputs import Inputs, slot_index_width, transcript_of
 
 W = 10_000
 E16 = 10**16
@@ -156,3 +156,19 @@ def test_challenge_not_derived_from_the_commitments_is_refused() -> None:
     assert value(strict(), forged, "main.requirement[0]") == W * 3 * E16  # scenario 2 now the worst
     failing = _failing(forged)
     assert all(any("betaHash" in n or n == "main.beta" for n in names) for names in failing), failing
+
+
+def test_leaf_word_opened_with_another_index_is_refused() -> None:
+    """alice's slot word idx + 2^IW (size + 2^64) = 0 + 2^IW (-1 + 2^64) also reads as
+    idx = 2^IW, size = -2: the same leaf, another slot. Were the indexes bound only by the
+    lookup, the prover could choose such openings after seeing alpha (one per account, a
+    generalised-birthday search over the batch); SlotOrder's range check of the first index
+    makes the opening unique, before any challenge."""
+    iw = slot_index_width(TEST)
+    inputs = honest_inputs()
+    forged_inputs = _with_positions(inputs, 0, [(1 << iw, -2), (0, 0), (0, 0)])
+    honest, forged_transcript = transcript_of(inputs, TEST), transcript_of(forged_inputs, TEST)
+    assert forged_transcript.root == honest.root  # the leaves cannot tell the two openings apart
+    forged = forge(forged_inputs)
+    failing = _failing(forged)
+    assert _touches(failing, "account[0].posOrder.firstRange"), failing

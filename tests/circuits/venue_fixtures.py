@@ -92,6 +92,7 @@ def refresh(inputs: Inputs, rho: int | None = None) -> Inputs:
     commitments: list[int] = out["idCommitment"]  # type: ignore[assignment]
     leaves = [
         slot_leaf(
+            TEST,
             commitments[b],
             costs[b],
             list(zip(pos_idx[b], pos_size[b], strict=True)),

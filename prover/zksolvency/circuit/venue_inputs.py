@@ -29,7 +29,7 @@ from zksolvency.model.market import Market
 from zksolvency.model.sparse import SparseAccount, SparseBounds, evaluate_sparse
 
 Inputs = dict[str, object]
-#: Indexes are packed into 16 bits of a slot word (``SlotLeaf``).
+#: Table rows (instruments, assets) at most this many: the circuit asserts it.
 MAX_TABLE = 1 << 16
 
 
@@ -49,6 +49,8 @@ class VenueSize:
             raise ValueError(f"venue size {self}: every parameter must be at least 1")
         if max(self.instruments, self.assets) > MAX_TABLE:
             raise ValueError(f"venue size {self}: at most {MAX_TABLE} instruments and assets")
+        if slot_index_width(self) + 65 > 84:
+            raise ValueError(f"venue size {self}: slot indexes need more than 19 bits (K I or C A too large)")
         if not is_power_of_four(self.batch):
             raise ValueError(f"venue size {self}: the batch size must be a power of four")
 
@@ -85,24 +87,30 @@ class Transcript:
     commitment: int
 
 
-def _word_position(index: int, size: int) -> int:
-    return index + (1 << 16) * (size + (1 << 64))
-
-
-def _word_balance(index: int, balance: int) -> int:
-    return index + (1 << 16) * balance
+def slot_index_width(size: VenueSize) -> int:
+    """``slotIndexWidth(I, A, K, C)`` of the circuit: ``max(bitLength(K) + bitLength(I),
+    bitLength(C) + bitLength(A))``, the bits of a slot index in a leaf word."""
+    return max(
+        size.positions.bit_length() + size.instruments.bit_length(),
+        size.balances.bit_length() + size.assets.bit_length(),
+    )
 
 
 def slot_leaf(
+    size: VenueSize,
     commitment: int,
     cost_total: int,
     positions: Sequence[tuple[int, int]],
     balances: Sequence[tuple[int, int]],
 ) -> int:
-    """``SlotLeaf(K, C)``: the hash of the commitment, cost total and packed slot words."""
-    words = [_word_position(i, z) for i, z in positions] + [_word_balance(a, b) for a, b in balances]
+    """``SlotLeaf(I, A, K, C)``: the hash of the commitment, the cost total and the slot words
+    ``idx + 2**IW (size + 2**64)`` and ``idx + 2**IW balance`` packed three to an element."""
+    iw = slot_index_width(size)
+    ww = iw + 65
+    words = [i + (1 << iw) * (z + (1 << 64)) for i, z in positions]
+    words += [a + (1 << iw) * b for a, b in balances]
     packed = [
-        sum(word << (81 * m) for m, word in enumerate(words[j : j + 3])) for j in range(0, len(words), 3)
+        sum(word << (ww * m) for m, word in enumerate(words[j : j + 3])) % R for j in range(0, len(words), 3)
     ]
     return hash_vector([commitment % R, cost_total % R, *packed])
 
@@ -181,7 +189,7 @@ def venue_inputs(market: Market, entries: Sequence[VenueEntry], size: VenueSize,
         mark_sums.append(mark_sum)
         pnls.append(pnl)
         collaterals.append(result.collateral)
-        leaves.append(slot_leaf(entry.commitment, account.cost_total, positions, balances))
+        leaves.append(slot_leaf(size, entry.commitment, account.cost_total, positions, balances))
         for a, b in account.balances:
             totals[a] += b
     for _ in range(size.batch - len(entries)):
@@ -195,7 +203,7 @@ def venue_inputs(market: Market, entries: Sequence[VenueEntry], size: VenueSize,
         mark_sums.append(0)
         pnls.append([0] * size.scenarios)
         collaterals.append(0)
-        leaves.append(slot_leaf(0, 0, zero_pos, zero_bal))
+        leaves.append(slot_leaf(size, 0, 0, zero_pos, zero_bal))
     for b in range(size.batch):
         claimed.extend([mark_sums[b], *pnls[b], collaterals[b]])
     sums = [*totals, sum(costs)]
@@ -244,6 +252,7 @@ def transcript_of(inputs: Inputs, size: VenueSize) -> Transcript:
     z: list[int] = inputs["Z"]  # type: ignore[assignment]
     leaves = [
         slot_leaf(
+            size,
             commitments[b],
             costs[b],
             list(zip(pos_idx[b], pos_size[b], strict=True)),
