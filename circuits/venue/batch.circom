@@ -309,8 +309,8 @@ template VenueAccount(I, A, S, K, C) {
  * Proves:      every account satisfies spec/MARGIN.md's rule against the public market
  *              (equity >= requirement), assetTotal[a] = sum of every account's balance
  *              of asset a, costSum = sum of costTotal; root and sumsHash bind exactly
- *              these accounts and totals. Sound except with probability below
- *              (2 (B (K + C) + I + A) + B + S + 2) / r (docs/margin.md).
+ *              these accounts and totals. Sound except with the probability bounded
+ *              in docs/margin.md ("Error bound"): below 2^-235 per try at venue size.
  * Assumes:     the market values are in the spec's ranges and marketHash is their
  *              MarketHash: the auditor checks both outside the circuit against the
  *              published snapshot (the table and marketHash are public inputs).
