@@ -27,6 +27,7 @@ from zksolvency.bn254 import R
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.r1cs import first_unsatisfied_constraint, read_r1cs
 from zksolvency.circuit.venue_inputs import transcript_of, venue_inputs
+from zksolvency.circuit.venue_public import check_venue_public
 from zksolvency.circuit.witness import WitnessCalculator
 from zksolvency.errors import InputError
 from zksolvency.model import Account, evaluate
@@ -133,6 +134,7 @@ def test_production_main_proves_with_the_native_prover(tmp_path: Path) -> None:
     marks: list[int] = inputs["mark"]  # type: ignore[assignment]
     table = [*prices, *weights, *(m % R for m in marks), *(s % R for row in shocks for s in row)]
     assert public == [transcript.commitment, *table, inputs["marketHash"], ROUND_ID]
+    assert check_venue_public(public, market(), TEST, ROUND_ID).commitment == transcript.commitment
     vk = export_vkey(zkey)
     assert verify(vk, public, proof).valid
     assert not verify(vk, [*public[:-1], ROUND_ID + 1], proof).valid
