@@ -41,6 +41,7 @@ from zksolvency.model.market import (
     read_market,
 )
 from zksolvency.model.market_builder import BuildResult, build_market
+from zksolvency.model.sparse import SparseAccount, SparseBounds, evaluate_sparse, to_sparse, to_sparse_all
 
 __all__ = [
     "BOUND_64",
@@ -56,6 +57,8 @@ __all__ = [
     "Instrument",
     "MarginResult",
     "Market",
+    "SparseAccount",
+    "SparseBounds",
     "account_from_obj",
     "account_to_obj",
     "accounts_to_csv",
@@ -66,6 +69,7 @@ __all__ = [
     "equity",
     "evaluate",
     "evaluate_all",
+    "evaluate_sparse",
     "iter_accounts",
     "iter_accounts_csv",
     "iter_accounts_jsonl",
@@ -80,4 +84,6 @@ __all__ = [
     "requirement",
     "requirement_from_pnl",
     "solvent",
+    "to_sparse",
+    "to_sparse_all",
 ]
