@@ -25,43 +25,11 @@ from __future__ import annotations
 import struct
 
 from zksolvency.errors import FormatError
+from zksolvency.hashing.blake_tables import IV, LANES, SIGMA
 
 STATE_BYTES = 216
 _BLOCK = 128
 _MASK = (1 << 64) - 1
-_IV = (
-    0x6A09E667F3BCC908,
-    0xBB67AE8584CAA73B,
-    0x3C6EF372FE94F82B,
-    0xA54FF53A5F1D36F1,
-    0x510E527FADE682D1,
-    0x9B05688C2B3E6C1F,
-    0x1F83D9ABFB41BD6B,
-    0x5BE0CD19137E2179,
-)
-_SIGMA = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-    (14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3),
-    (11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4),
-    (7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8),
-    (9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13),
-    (2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9),
-    (12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11),
-    (13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10),
-    (6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5),
-    (10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0),
-)
-#: The columns then the diagonals of the 4x4 working matrix.
-_MIX = (
-    (0, 4, 8, 12),
-    (1, 5, 9, 13),
-    (2, 6, 10, 14),
-    (3, 7, 11, 15),
-    (0, 5, 10, 15),
-    (1, 6, 11, 12),
-    (2, 7, 8, 13),
-    (3, 4, 9, 14),
-)
 
 
 def _rotr(x: int, n: int) -> int:
@@ -72,7 +40,7 @@ class Blake2bState:
     """An unkeyed BLAKE2b-512 computation that can be saved (:meth:`save`) and resumed."""
 
     def __init__(self) -> None:
-        self.h = list(_IV)
+        self.h = list(IV)
         self.h[0] ^= 0x01010040  # parameter block: 64-byte digest, no key, fanout = depth = 1
         self.compressed = 0
         self.buffer = bytearray(_BLOCK)
@@ -98,14 +66,14 @@ class Blake2bState:
 
     def _compress(self, last: bool) -> None:
         m = struct.unpack("<16Q", self.buffer)
-        v = [*self.h, *_IV]
+        v = [*self.h, *IV]
         v[12] ^= self.compressed & _MASK
         v[13] ^= self.compressed >> 64
         if last:
             v[14] ^= _MASK
         for round_ in range(12):
-            s = _SIGMA[round_ % 10]
-            for i, (a, b, c, d) in enumerate(_MIX):
+            s = SIGMA[round_ % 10]
+            for i, (a, b, c, d) in enumerate(LANES):
                 v[a] = (v[a] + v[b] + m[s[2 * i]]) & _MASK
                 v[d] = _rotr(v[d] ^ v[a], 32)
                 v[c] = (v[c] + v[d]) & _MASK

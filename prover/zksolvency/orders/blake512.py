@@ -25,13 +25,9 @@ version 1.3, 2010), not from any other implementation. Not BLAKE2b.
 
 from __future__ import annotations
 
-_MASK = (1 << 64) - 1
+from zksolvency.hashing.blake_tables import IV, LANES, SIGMA
 
-#: SHA-512's initial value (fractional parts of the square roots of the first 8 primes).
-IV: tuple[int, ...] = (
-    0x6A09E667F3BCC908, 0xBB67AE8584CAA73B, 0x3C6EF372FE94F82B, 0xA54FF53A5F1D36F1,
-    0x510E527FADE682D1, 0x9B05688C2B3E6C1F, 0x1F83D9ABFB41BD6B, 0x5BE0CD19137E2179,
-)  # fmt: skip
+_MASK = (1 << 64) - 1
 
 #: The 16 constants ``c``: the first 1024 bits of the fractional part of pi.
 C: tuple[int, ...] = (
@@ -41,29 +37,9 @@ C: tuple[int, ...] = (
     0xBA7C9045F12C7F99, 0x24A19947B3916CF7, 0x0801F2E2858EFC16, 0x636920D871574E69,
 )  # fmt: skip
 
-#: The ten message permutations ``sigma``.
-SIGMA: tuple[tuple[int, ...], ...] = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-    (14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3),
-    (11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4),
-    (7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8),
-    (9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13),
-    (2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9),
-    (12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11),
-    (13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10),
-    (6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5),
-    (10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0),
-)
-
 ROUNDS = 16
 BLOCK_BYTES = 128
 DIGEST_BYTES = 64
-
-#: ``(a, b, c, d)`` lanes of ``G_0 .. G_7``: four columns, then four diagonals.
-_LANES = (
-    (0, 4, 8, 12), (1, 5, 9, 13), (2, 6, 10, 14), (3, 7, 11, 15),
-    (0, 5, 10, 15), (1, 6, 11, 12), (2, 7, 8, 13), (3, 4, 9, 14),
-)  # fmt: skip
 
 
 def _rotr(x: int, n: int) -> int:
@@ -77,7 +53,7 @@ def _compress(h: list[int], block: bytes, counter: int) -> list[int]:
     v = [*h, *C[:4], t_lo ^ C[4], t_lo ^ C[5], t_hi ^ C[6], t_hi ^ C[7]]
     for rnd in range(ROUNDS):
         sigma = SIGMA[rnd % 10]
-        for j, (a, b, c, d) in enumerate(_LANES):
+        for j, (a, b, c, d) in enumerate(LANES):
             x, y = sigma[2 * j], sigma[2 * j + 1]
             v[a] = (v[a] + v[b] + (m[x] ^ C[y])) & _MASK
             v[d] = _rotr(v[d] ^ v[a], 32)
