@@ -40,6 +40,14 @@ TOOLCHAIN_ENV = "ZKSOLVENCY_TOOLCHAIN"
 #: (``prover/zksolvency/toolchain.py`` -> ``toolchain/``).
 _REPO_TOOLCHAIN = Path(__file__).resolve().parents[2] / "toolchain"
 
+#: Environment variable naming a native circom binary to use instead of npm's circom2.
+NATIVE_CIRCOM_ENV = "ZKSOLVENCY_CIRCOM"
+
+#: The circom release circom2 (the pinned npm package) runs, compiled to WebAssembly. A native
+#: compiler named by ``$ZKSOLVENCY_CIRCOM`` must be this release, so that both write the same
+#: artifacts (``tests/unit/test_toolchain.py`` checks circom2 reports it too).
+CIRCOM_RELEASE = "2.2.3"
+
 #: Default time limit for one run of an external tool, in seconds.
 DEFAULT_TIMEOUT = 600.0
 
@@ -238,6 +246,36 @@ def _node_command(name: str) -> list[str]:
 def circom2_command() -> list[str]:
     """``[node, .../circom2/cli.js]``: circom 2 compiled to WebAssembly (WASI), run by node."""
     return _node_command("circom2")
+
+
+@dataclass(frozen=True)
+class CircomCompiler:
+    """The circom compiler the package runs: its command and a label for caches and reports."""
+
+    command: tuple[str, ...]
+    label: str
+
+
+def circom_compiler() -> CircomCompiler:
+    """npm's circom2 (the default), or the native circom named by ``$ZKSOLVENCY_CIRCOM``.
+
+    circom2 runs circom in WebAssembly, which holds at most 4 GiB: circuits of more than about
+    a million constraints run out of memory there. A native build of the same release
+    (``cargo build --release -p circom`` in iden3/circom at tag ``v{CIRCOM_RELEASE}``) has no such
+    limit. Its ``--version`` must say ``circom compiler {CIRCOM_RELEASE}``; anything else is a
+    ``ToolchainError`` naming the variable, so an unpinned compiler never writes an artifact.
+    """
+    native = os.environ.get(NATIVE_CIRCOM_ENV)
+    if not native:
+        return CircomCompiler(tuple(circom2_command()), f"circom2 {tool_version('circom2')}")
+    proc = run_tool([native, "--version"], timeout=60, tool=f"${NATIVE_CIRCOM_ENV} ({native})")
+    version = proc.stdout.strip().removeprefix("circom compiler ").strip()
+    if version != CIRCOM_RELEASE:
+        raise ToolchainError(
+            f"${NATIVE_CIRCOM_ENV}={native} reports {proc.stdout.strip()!r}; the pinned release is "
+            f"circom compiler {CIRCOM_RELEASE} (what circom2 runs); build that tag or unset the variable"
+        )
+    return CircomCompiler((native,), f"circom {version} native")
 
 
 def snarkjs_command() -> list[str]:

@@ -21,7 +21,7 @@ from zksolvency.circuit.compile import (
     resolve_includes,
 )
 from zksolvency.cli.circuit_cmd import circuit, read_r1cs_counts
-from zksolvency.errors import CompileError
+from zksolvency.errors import CompileError, ToolchainError
 
 REPO = Path(__file__).resolve().parents[2]
 CIRCOMLIB_TESTS = REPO / "toolchain" / "node_modules" / "circomlib" / "test" / "circuits"
@@ -381,3 +381,56 @@ def test_other_circom_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest
     with pytest.raises(CompileError, match="Non quadratic"):
         compile_circuit(source, out_dir=tmp_path / "out")
     assert len(calls) == 1
+
+
+# --- a native circom named by $ZKSOLVENCY_CIRCOM -----------------------------------------------
+
+
+def _fake_native_circom(folder: Path, version: str) -> Path:
+    """A stand-in for a native circom binary: reports ``version`` and forwards to circom2, logging runs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "circom"
+    node, cli = toolchain.circom2_command()
+    script.write_text(
+        "#!/bin/sh\n"
+        f'if [ "$1" = "--version" ]; then echo "circom compiler {version}"; exit 0; fi\n'
+        f'echo run >> "{folder / "runs"}"\n'
+        f'exec "{node}" "{cli}" "$@"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_circom2_runs_the_pinned_circom_release() -> None:
+    proc = toolchain.run_tool([*toolchain.circom2_command(), "--version"])
+    assert f"circom compiler {toolchain.CIRCOM_RELEASE}" in proc.stdout
+
+
+def test_native_circom_from_the_environment_compiles_the_same_r1cs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZKSOLVENCY_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "lib.circom").write_text(SQUARE_LIB)
+    main = tmp_path / "main.circom"
+    main.write_text(_main_using("lib.circom"))
+    wasm_built = compile_circuit(main, out_dir=tmp_path / "wasm")
+    fake = _fake_native_circom(tmp_path / "native", toolchain.CIRCOM_RELEASE)
+    monkeypatch.setenv(toolchain.NATIVE_CIRCOM_ENV, str(fake))
+    assert toolchain.circom_compiler().label == f"circom {toolchain.CIRCOM_RELEASE} native"
+    native_built = compile_circuit(main, out_dir=tmp_path / "native_out")
+    assert not native_built.cached, "a native compile must not reuse circom2's cache entry"
+    assert (tmp_path / "native" / "runs").read_text() == "run\n"
+    assert native_built.r1cs.read_bytes() == wasm_built.r1cs.read_bytes()
+
+
+def test_native_circom_of_another_release_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKSOLVENCY_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "lib.circom").write_text(SQUARE_LIB)
+    main = tmp_path / "main.circom"
+    main.write_text(_main_using("lib.circom"))
+    fake = _fake_native_circom(tmp_path / "native", "2.1.9")
+    monkeypatch.setenv(toolchain.NATIVE_CIRCOM_ENV, str(fake))
+    with pytest.raises(ToolchainError, match=r"ZKSOLVENCY_CIRCOM=.*2\.1\.9.*circom compiler 2\.2\.3"):
+        compile_circuit(main, out_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert not (tmp_path / "native" / "runs").exists()

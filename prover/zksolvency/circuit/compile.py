@@ -1,7 +1,10 @@
 """Compile a circom circuit to ``.r1cs``, ``.sym`` and the witness ``.wasm``, with a cache.
 
 The compiler is npm's ``circom2`` (circom 2.2.3 built for WebAssembly/WASI and run
-by node). Its sandbox only sees folders below the working directory, which
+by node), or a native circom of the same release named by ``$ZKSOLVENCY_CIRCOM``
+(``toolchain.circom_compiler``: WebAssembly holds at most 4 GiB, too little for
+circuits above about a million constraints). The cache keys name the compiler, so
+the two never share an entry. circom2's sandbox only sees folders below the working directory, which
 breaks circuits as people write them:
 
 * an ``include`` whose path is absolute, or that climbs out of the working
@@ -342,15 +345,15 @@ def compile_circuit(
     target_dir = Path(out_dir).resolve() if out_dir is not None else default_out_dir(closure.main)
     stage = _plan_stage(closure)
     main_rel = stage.staged(closure.main)
-    compiler = f"circom2 {toolchain.tool_version('circom2')}"
-    key = _cache_key(stage, main_rel, flags, compiler)
+    compiler = toolchain.circom_compiler()
+    key = _cache_key(stage, main_rel, flags, compiler.label)
     entry = cache_dir() / key
     cached = use_cache and _complete(entry, name)
     if cached:
         report = _install(entry, name, target_dir)
     else:
         with tempfile.TemporaryDirectory(prefix="zksolvency-circom-") as tmp:
-            produced = _run_circom(Path(tmp), stage, main_rel, flags, closure, timeout)
+            produced = _run_circom(Path(tmp), compiler, stage, main_rel, flags, closure, timeout)
             if use_cache:
                 _store(produced, entry)
             report = _install(produced, name, target_dir)
@@ -378,7 +381,13 @@ def _complete(folder: Path, name: str) -> bool:
 
 
 def _run_circom(
-    tmp: Path, stage: _Stage, main_rel: str, flags: Sequence[str], closure: IncludeClosure, timeout: float
+    tmp: Path,
+    compiler: toolchain.CircomCompiler,
+    stage: _Stage,
+    main_rel: str,
+    flags: Sequence[str],
+    closure: IncludeClosure,
+    timeout: float,
 ) -> Path:
     """Write the staged tree under ``tmp``, run circom there, return the folder with its outputs."""
     for rel, data in stage.contents.items():
@@ -389,11 +398,12 @@ def _run_circom(
         (tmp / lib).mkdir(parents=True, exist_ok=True)
     out = tmp / "out"
     out.mkdir()
-    cmd = [*toolchain.circom2_command(), main_rel, *flags, "-o", "out"]
+    cmd = [*compiler.command, main_rel, *flags, "-o", "out"]
     for lib in stage.libraries:
         cmd += ["-l", lib]
     real_paths = {rel: str(real) for real, rel in stage.rel.items()}
-    proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool="circom2", check=False)
+    tool = compiler.label.split()[0]
+    proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool=tool, check=False)
     for _ in range(WASM_BUFFER_RETRIES):
         if proc.returncode == 0 or WASM_BUFFER_FLAKE not in proc.stderr + proc.stdout:
             break
@@ -401,7 +411,7 @@ def _run_circom(
         # 32-bit offset when it writes an output file); the same run usually succeeds again.
         for leftover in out.iterdir():
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
-        proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool="circom2", check=False)
+        proc = toolchain.run_tool(cmd, cwd=tmp, timeout=timeout, tool=tool, check=False)
     if proc.returncode != 0:
         message = (proc.stderr.strip() or proc.stdout.strip()) or f"exit status {proc.returncode}, no message"
         raise CompileError(f"circom rejected {closure.main}:\n{_unstage(message, real_paths)}")

@@ -56,8 +56,9 @@ from zksolvency.groth16.phase1 import (
 
 #: Prefix of the contribution name that marks a development file.
 UNSAFE_NAME = "UNSAFE zksolvency single-party dev ptau: toxic waste known"
-#: Largest power we generate: beyond it use a real ceremony file (`--ptau`).
-MAX_DEV_POWER = 20
+#: Largest power we generate (2^21: the T = 32 trade batch of `benchmarks/trades.py`); beyond it use a
+#: real ceremony file (`--ptau`).
+MAX_DEV_POWER = 21
 #: Points per chunk when hashing the sections.
 _CHUNK = 1 << 16
 
