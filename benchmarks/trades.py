@@ -2,14 +2,21 @@
 
     .venv/bin/python benchmarks/trades.py [--trades 8 32] [--no-prove] [--out benchmarks/results/trades.md]
 
-Compiles (circom2, --O2, through zksolvency's compile cache):
+Compiles (circom2, or the native circom named by ``$ZKSOLVENCY_CIRCOM``; --O2; through
+zksolvency's compile cache):
 
 * the shipped mains ``TradeBatchMain(4, 16, 16, 20, T)`` of circuits/manifest.json for each
   ``T`` asked (a size circom2's WebAssembly build cannot compile is recorded as such);
 * ``TradeBatchMain(4, 16, 16, 20, 1)`` and ``(..., 2)``: their difference is the marginal cost
   of one trade, the rest the per-batch part (snapshot hash, header, final hashes);
 * the parts of one trade on their own (``Trade``, ``TradeSide``, ``MerkleUpdate(20)``,
-  circomlib's ``EdDSAPoseidonVerifier``, ``AccountRule(4, 16, 16)``, ``AccountLeaf(4, 16)``).
+  circomlib's ``EdDSAPoseidonVerifier``, ``AccountRule(4, 16, 16)``, ``AccountLeaf(4, 16)``), and,
+  for comparison only (not shipped), ``QuadUpdate(10)``: the same update in a 4-ary Poseidon(4) tree
+  of the same capacity (4^10 = 2^20 leaves), written below.
+
+T = 32 (about 1.4 million constraints) needs the native compiler: circom2's WebAssembly build
+holds at most 4 GiB. Build circom 2.2.3 (``cargo build --release -p circom`` in a checkout of
+iden3/circom at tag v2.2.3) and run with ``ZKSOLVENCY_CIRCOM=/path/to/target/release/circom``.
 
 Then, unless ``--no-prove``, for each compiled ``T``: an UNSAFE dev ptau and a setup (test keys),
 a valid batch of ``T`` trades (two accounts trading back and forth, signed orders) executed by
@@ -28,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from machine import cores_and_python, publish
+from zksolvency import toolchain
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import read_r1cs
@@ -55,10 +63,78 @@ BATCH_TIME = 1_790_000_000
 NOTES = (
     "Notes: the machine's 2 cores were shared with other work while this ran, so the times are upper "
     "bounds. Keys are UNSAFE dev keys (a dev ptau and one pinned contribution), for timing only; a "
-    "domain above 2^20 (T = 32) needs a ceremony ptau (dev ptaus stop at power 20). The per-trade floor "
-    "of this interface: two MerkleUpdate(20) and two EdDSAPoseidonVerifier are 27,754 constraints "
-    "before any margin logic."
+    "dev ptau stops at power 21."
 )
+
+#: A 4-ary Merkle update, for comparison with MerkleUpdate(20) only (benchmark, not shipped).
+#: Per level: pos = b0 + 2 b1 (bits), one-hot e (e3 = b0 b1), the three siblings s0 < s1 < s2 in
+#: child order without the path's own child; child j is cur when pos = j, s_j when pos > j and
+#: s_(j-1) when pos < j; node = Poseidon(child0..child3).
+QUAD_UPDATE = """pragma circom 2.1.6;
+include "circomlib/circuits/poseidon.circom";
+template QuadLevel() {
+    signal input cur;
+    signal input b[2];
+    signal input s[3];
+    signal input e[4];
+    signal input s0e0;
+    signal input s1lt2;
+    signal input s1gt1;
+    signal input s2e3;
+    signal output out;
+    component h = Poseidon(4);
+    h.inputs[0] <== s[0] + e[0] * (cur - s[0]);
+    h.inputs[1] <== e[1] * cur + s0e0 + s1gt1;
+    h.inputs[2] <== e[2] * cur + s1lt2 + s2e3;
+    h.inputs[3] <== s[2] + e[3] * (cur - s[2]);
+    out <== h.out;
+}
+template QuadUpdate(D) {
+    signal input oldLeaf;
+    signal input newLeaf;
+    signal input b[D][2];
+    signal input s[D][3];
+    signal output oldRoot;
+    signal output newRoot;
+    signal e3[D];
+    signal s0e0[D];
+    signal s1lt2[D];
+    signal s1gt1[D];
+    signal s2e3[D];
+    component o[D];
+    component n[D];
+    for (var k = 0; k < D; k++) {
+        b[k][0] * (b[k][0] - 1) === 0;
+        b[k][1] * (b[k][1] - 1) === 0;
+        e3[k] <== b[k][0] * b[k][1];
+        var e0 = 1 - b[k][0] - b[k][1] + e3[k];
+        var e1 = b[k][0] - e3[k];
+        var e2 = b[k][1] - e3[k];
+        s0e0[k] <== s[k][0] * e0;
+        s1lt2[k] <== s[k][1] * (e0 + e1);
+        s1gt1[k] <== s[k][1] * (e2 + e3[k]);
+        s2e3[k] <== s[k][2] * e3[k];
+        o[k] = QuadLevel();
+        n[k] = QuadLevel();
+        o[k].cur <== k == 0 ? oldLeaf : o[k - 1].out;
+        n[k].cur <== k == 0 ? newLeaf : n[k - 1].out;
+        for (var j = 0; j < 2; j++) { o[k].b[j] <== b[k][j]; n[k].b[j] <== b[k][j]; }
+        for (var j = 0; j < 3; j++) { o[k].s[j] <== s[k][j]; n[k].s[j] <== s[k][j]; }
+        o[k].e <== [e0, e1, e2, e3[k]];
+        n[k].e <== [e0, e1, e2, e3[k]];
+        o[k].s0e0 <== s0e0[k];
+        n[k].s0e0 <== s0e0[k];
+        o[k].s1lt2 <== s1lt2[k];
+        n[k].s1lt2 <== s1lt2[k];
+        o[k].s1gt1 <== s1gt1[k];
+        n[k].s1gt1 <== s1gt1[k];
+        o[k].s2e3 <== s2e3[k];
+        n[k].s2e3 <== s2e3[k];
+    }
+    oldRoot <== o[D - 1].out;
+    newRoot <== n[D - 1].out;
+}
+"""
 
 
 @dataclass(frozen=True)
@@ -75,6 +151,12 @@ def _count(label: str, include: Path, expression: str, work: Path) -> Count:
     main = folder / "main.circom"
     main.write_text(f'pragma circom 2.1.6;\ninclude "{include}";\ncomponent main = {expression};\n')
     return _compile_count(label, main, folder / "build")
+
+
+def _quad_source(work: Path) -> Path:
+    path = work / "quad_update.circom"
+    path.write_text(QUAD_UPDATE)
+    return path
 
 
 def _compile_count(label: str, main: Path, out: Path) -> Count:
@@ -184,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
         _count("AccountRule(4, 16, 16)", LIB / "margin.circom", f"AccountRule({NA}, {NI}, {NS})", work),
         _count("AccountLeaf(4, 16)", LIB / "leaf.circom", f"AccountLeaf({NA}, {NI})", work),
         _count("SnapshotHash(4, 16, 16)", batch, f"SnapshotHash({NA}, {NI}, {NS})", work),
+        _count("Poseidon(2)", TRADES / "side.circom", "Poseidon(2)", work),
+        _count("Poseidon(4)", TRADES / "side.circom", "Poseidon(4)", work),
+        _count("QuadUpdate(10), 4-ary, not shipped", _quad_source(work), "QuadUpdate(10)", work),
     ]
     shipped: list[tuple[int, Count, tuple[float, float, float] | None]] = []
     for t in args.trades:
@@ -196,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     lines = [
         "# Trade batch circuit: constraints per trade and native prove time",
         "",
-        f"Generated by `benchmarks/trades.py` on {cores_and_python()}; circom2 --O2; reference size "
+        f"Generated by `benchmarks/trades.py` on {cores_and_python()}; "
+        f"{toolchain.circom_compiler().label} --O2; reference size "
         f"A = {NA}, I = {NI}, S = {NS}, state depth D = {DEPTH}.",
         "",
         "| circuit | constraints | per trade | compile (s) |",
@@ -209,8 +295,9 @@ def main(argv: list[str] | None = None) -> int:
         if count.constraints is None:
             lines += [
                 "",
-                f"T = {t} does not compile with circom2 (circom built for WebAssembly, 4 GiB of "
-                f"memory at most): `{count.note}`.",
+                f"T = {t} does not compile with {toolchain.circom_compiler().label}: `{count.note}` "
+                "(circom2, circom built for WebAssembly, holds 4 GiB at most; set $ZKSOLVENCY_CIRCOM "
+                "to a native circom 2.2.3).",
             ]
             if one.constraints is not None and two.constraints is not None:
                 marginal = two.constraints - one.constraints
@@ -229,6 +316,16 @@ def main(argv: list[str] | None = None) -> int:
             f"- marginal cost of one trade (T = 2 minus T = 1): {marginal:,} constraints",
             f"- per batch, once (T = 1 minus one trade): {one.constraints - marginal:,}",
             "- target: at most 30,000 per trade",
+        ]
+    by = {c.label.split(", 4-ary")[0]: c.constraints for c in parts}
+    merkle, quad = by.get("MerkleUpdate(20)"), by.get("QuadUpdate(10)")
+    eddsa, rule = by.get("EdDSAPoseidonVerifier()"), by.get(f"AccountRule({NA}, {NI}, {NS})")
+    if merkle and quad and eddsa and rule:
+        binary_floor = 2 * (merkle + eddsa + rule)
+        quad_floor = 2 * (quad + eddsa + rule)
+        lines += [
+            f"- two sides' MerkleUpdate(20) + EdDSAPoseidonVerifier + AccountRule alone: {binary_floor:,}",
+            f"- the same with the 4-ary QuadUpdate(10) instead: {quad_floor:,}",
         ]
     timings = [(t, timing) for t, _, timing in shipped if timing is not None]
     if timings:
