@@ -73,6 +73,8 @@ class Row:
     batch_s: float
     audit_s: float
     peak_mb: float
+    #: The peak of the summed proportional set sizes (shared pages counted once).
+    pss_mb: float
     #: The driver's own per-account work: reading the accounts file, inclusion files and bundle.
     driver_s: float
 
@@ -107,6 +109,17 @@ def _rss(pid: int) -> int:
     return 0
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size: each shared page divided among the processes that map it."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _tree(root: int, ray: bool) -> set[int]:
     """``root`` and its descendants; with ``ray``, every ``ray::`` / raylet / gcs process too."""
     parents: dict[int, int] = {}
@@ -132,26 +145,33 @@ def _tree(root: int, ray: bool) -> set[int]:
 
 
 class PeakSampler(threading.Thread):
-    """The peak of the summed resident memory of a process tree (and Ray's processes)."""
+    """The peaks of the summed resident and proportional memory of a process tree (and Ray's processes).
+
+    The resident sum counts a shared page (Ray's object store, copy-on-write pages of forked
+    workers) once in every process that maps it; the proportional sum (PSS) counts it once.
+    """
 
     def __init__(self, pid: int, ray: bool) -> None:
         super().__init__(daemon=True)
         self.pid, self.ray = pid, ray
         self.peak = 0
+        self.peak_pss = 0
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self.pid, self.ray)))
+            pids = _tree(self.pid, self.ray)
+            self.peak = max(self.peak, sum(_rss(p) for p in pids))
+            self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
             self.stop.wait(0.2)
 
 
 def run(
     count: int, accounts: Path, executor: str, workers: int, batch: int, fan_in: int | None, work: Path
 ) -> Row:
-    out = work / f"bundle-{count}-{executor}-{workers}"
+    bundle_dir = work / f"bundle-{count}-{executor}-{workers}"
     args = {
-        "accounts": str(accounts), "market": str(MARKET), "out": str(out), "batch": batch,
+        "accounts": str(accounts), "market": str(MARKET), "out": str(bundle_dir), "batch": batch,
         "workers": workers, "executor": executor, "fan_in": fan_in, "count": count,
         "signatures": str(work / "market.signatures.json"), "committee": str(work / "committee.json"),
     }  # fmt: skip
@@ -174,11 +194,13 @@ def run(
     row = Row(
         count, executor, workers, result["batches"], "/".join(map(str, result["levels"])) or "-",
         result["seconds"], result["timings"]["batch proofs"], result["audit"], sampler.peak / 2**20,
+        sampler.peak_pss / 2**20,
         result["timings"]["read accounts"] + result["timings"]["inclusion files and bundle"],
     )  # fmt: skip
     print(
         f"{count:>8,} accounts  {executor:>4} x{workers}  {row.batches} batches  levels {row.levels}  "
-        f"{row.seconds:8.1f} s  {row.rate:6.2f} accounts/s  peak {row.peak_mb:7.0f} MB  "
+        f"{row.seconds:8.1f} s  {row.rate:6.2f} accounts/s  peak {row.peak_mb:7.0f} MB "
+        f"(PSS {row.pss_mb:7.0f} MB)  "
         f"audit {row.audit_s:5.1f} s",
         flush=True,
     )
@@ -193,20 +215,23 @@ def markdown(rows: list[Row], batch: int, load: str, note: str) -> str:
         f"against `examples/market.json`, A = 4, I = 16, S = 16, batches of {batch}. Keys were made before",
         "timing (cached). `round` is the whole `prove_round` minus compile and setup (reading, batch proofs,",
         "levels, root, inclusion files, bundle); `peak` is the summed resident memory of the round's",
-        "processes (driver, pool workers, Ray's processes), sampled every 0.2 s; `audit` is `audit_bundle`;",
+        "processes (driver, pool workers, Ray's processes), sampled every 0.2 s, and `PSS` the same sum of",
+        "proportional set sizes (a page shared by several processes, such as Ray's object store, counted",
+        "once); `audit` is `audit_bundle`;",
         "`driver` is what the driver does alone per account: reading and validating the accounts file,",
         "then the inclusion files and the bundle.",
         "",
         f"Machine: {cores_and_python()}; load average at the start {load}.",
         "",
         "| accounts | executor | workers | batches | levels | round (s) | batch proofs (s) | accounts/s "
-        "| driver (s) | peak (MB) | audit (s) |",
-        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| driver (s) | peak (MB) | PSS (MB) | audit (s) |",
+        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r.accounts:,} | {r.executor} | {r.workers} | {r.batches} | {r.levels} | {r.seconds:.1f} "
-            f"| {r.batch_s:.1f} | {r.rate:.2f} | {r.driver_s:.2f} | {r.peak_mb:.0f} | {r.audit_s:.1f} |"
+            f"| {r.batch_s:.1f} | {r.rate:.2f} | {r.driver_s:.2f} | {r.peak_mb:.0f} | {r.pss_mb:.0f} "
+            f"| {r.audit_s:.1f} |"
         )
     if note:
         lines += ["", note]
