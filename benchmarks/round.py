@@ -99,25 +99,24 @@ def solvent_accounts(market: Market, count: int) -> list[Account]:
     return accounts[:count]
 
 
-def _rss(pid: int) -> int:
+def _proc_bytes(path: str, field: str) -> int:
+    """The ``field:`` line of a /proc file in bytes (it is given in kB); 0 once the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) * 1024
     except OSError:
         pass
     return 0
+
+
+def _rss(pid: int) -> int:
+    return _proc_bytes(f"/proc/{pid}/status", "VmRSS")
 
 
 def _pss(pid: int) -> int:
     """Proportional set size: each shared page divided among the processes that map it."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return _proc_bytes(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
 def _tree(root: int, ray: bool) -> set[int]:
