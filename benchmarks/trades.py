@@ -253,6 +253,10 @@ def main(argv: list[str] | None = None) -> int:
     two = _count(
         "TradeBatchMain(4, 16, 16, 20, 2)", batch, f"TradeBatchMain({NA}, {NI}, {NS}, {DEPTH}, 2)", work
     )
+    merkle = _count("MerkleUpdate(20)", LIB / "merkle.circom", f"MerkleUpdate({DEPTH})", work)
+    eddsa = _count("EdDSAPoseidonVerifier()", TRADES / "side.circom", "EdDSAPoseidonVerifier()", work)
+    rule = _count("AccountRule(4, 16, 16)", LIB / "margin.circom", f"AccountRule({NA}, {NI}, {NS})", work)
+    quad = _count("QuadUpdate(10), 4-ary, not shipped", _quad_source(work), "QuadUpdate(10)", work)
     parts = [
         _count("Trade(4, 16, 16, 20)", TRADES / "trade.circom", f"Trade({NA}, {NI}, {NS}, {DEPTH})", work),
         _count(
@@ -261,14 +265,14 @@ def main(argv: list[str] | None = None) -> int:
             f"TradeSide({NA}, {NI}, {NS}, {DEPTH}, 0)",
             work,
         ),
-        _count("MerkleUpdate(20)", LIB / "merkle.circom", f"MerkleUpdate({DEPTH})", work),
-        _count("EdDSAPoseidonVerifier()", TRADES / "side.circom", "EdDSAPoseidonVerifier()", work),
-        _count("AccountRule(4, 16, 16)", LIB / "margin.circom", f"AccountRule({NA}, {NI}, {NS})", work),
+        merkle,
+        eddsa,
+        rule,
         _count("AccountLeaf(4, 16)", LIB / "leaf.circom", f"AccountLeaf({NA}, {NI})", work),
         _count("SnapshotHash(4, 16, 16)", batch, f"SnapshotHash({NA}, {NI}, {NS})", work),
         _count("Poseidon(2)", TRADES / "side.circom", "Poseidon(2)", work),
         _count("Poseidon(4)", TRADES / "side.circom", "Poseidon(4)", work),
-        _count("QuadUpdate(10), 4-ary, not shipped", _quad_source(work), "QuadUpdate(10)", work),
+        quad,
     ]
     shipped: list[tuple[int, Count, tuple[float, float, float] | None]] = []
     for t in args.trades:
@@ -317,12 +321,9 @@ def main(argv: list[str] | None = None) -> int:
             f"- per batch, once (T = 1 minus one trade): {one.constraints - marginal:,}",
             "- target: at most 30,000 per trade",
         ]
-    by = {c.label.split(", 4-ary")[0]: c.constraints for c in parts}
-    merkle, quad = by.get("MerkleUpdate(20)"), by.get("QuadUpdate(10)")
-    eddsa, rule = by.get("EdDSAPoseidonVerifier()"), by.get(f"AccountRule({NA}, {NI}, {NS})")
-    if merkle and quad and eddsa and rule:
-        binary_floor = 2 * (merkle + eddsa + rule)
-        quad_floor = 2 * (quad + eddsa + rule)
+    if merkle.constraints and quad.constraints and eddsa.constraints and rule.constraints:
+        binary_floor = 2 * (merkle.constraints + eddsa.constraints + rule.constraints)
+        quad_floor = 2 * (quad.constraints + eddsa.constraints + rule.constraints)
         lines += [
             f"- two sides' MerkleUpdate(20) + EdDSAPoseidonVerifier + AccountRule alone: {binary_floor:,}",
             f"- the same with the 4-ary QuadUpdate(10) instead: {quad_floor:,}",
