@@ -18,6 +18,7 @@ Versions are compared exactly: the pins are exact versions, not ranges.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -45,7 +46,7 @@ NATIVE_CIRCOM_ENV = "ZKSOLVENCY_CIRCOM"
 
 #: The circom release circom2 (the pinned npm package) runs, compiled to WebAssembly. A native
 #: compiler named by ``$ZKSOLVENCY_CIRCOM`` must be this release, so that both write the same
-#: artifacts (``tests/unit/test_toolchain.py`` checks circom2 reports it too).
+#: artifacts (``tests/circuits/test_compile.py`` checks circom2 reports it too).
 CIRCOM_RELEASE = "2.2.3"
 
 #: Default time limit for one run of an external tool, in seconds.
@@ -268,6 +269,16 @@ def circom_compiler() -> CircomCompiler:
     native = os.environ.get(NATIVE_CIRCOM_ENV)
     if not native:
         return CircomCompiler(tuple(circom2_command()), f"circom2 {tool_version('circom2')}")
+    try:
+        changed = os.stat(native).st_mtime_ns
+    except OSError as exc:
+        raise ToolchainError(f"${NATIVE_CIRCOM_ENV}={native}: cannot start it ({exc.strerror})") from exc
+    return _native_circom(native, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _native_circom(native: str, _mtime_ns: int) -> CircomCompiler:
+    """Asks ``native --version`` once per binary (and again when the file changes), not per compile."""
     proc = run_tool([native, "--version"], timeout=60, tool=f"${NATIVE_CIRCOM_ENV} ({native})")
     version = proc.stdout.strip().removeprefix("circom compiler ").strip()
     if version != CIRCOM_RELEASE:
