@@ -1,6 +1,7 @@
 """The bad quorums issue 14 names, built over any message: the chain and the audit must refuse each.
 
-``tests/contracts/test_snapshot_committee.py`` sends them to the registry and
+``tests/contracts/test_snapshot_committee.py`` sends them to the registry,
+``tests/contracts/test_settlement_gate.py`` (over a TradeSnapshot) to the settlement gate, and
 ``tests/rounds/test_round_oracle.py`` puts them in a bundle for ``audit``; each file checks
 the refusal its own way. All keys here are PUBLIC test keys (the demo committee's, and
 an outsider's derived from a public string).
@@ -16,7 +17,7 @@ from eth_utils.crypto import keccak
 from zksolvency.chain.keys import load_account
 from zksolvency.oracle.demo_committee import DEMO_CHAIN_ID, DEMO_KEYS, sign_with
 from zksolvency.oracle.signatures_file import SignedSnapshot
-from zksolvency.oracle.typed_data import SnapshotMessage
+from zksolvency.oracle.typed_data import SnapshotMessage, TradeSnapshotMessage
 
 #: A key outside the demo committee (PUBLIC, tests only).
 OUTSIDER_KEY = "0x" + keccak(text="zksolvency test key outside the committee (PUBLIC)").hex()
@@ -42,8 +43,10 @@ def repeated_signer(m: SnapshotMessage) -> SignedSnapshot:
 
 
 def over_another_hash(m: SnapshotMessage) -> SignedSnapshot:
-    """Signature 1 is member 1's, but over another market hash."""
-    other = dataclasses.replace(m, market_hash=(m.market_hash + 1))
+    """Signature 1 is member 1's, but over another hash (the one the contract registers under:
+    the market hash, or a trade message's snapshot hash)."""
+    field = "snapshot_hash" if isinstance(m, TradeSnapshotMessage) else "market_hash"
+    other = dataclasses.replace(m, **{field: m.key + 1})
     return _swap(sign_with(m, DEMO_KEYS[:3]), 1, sign_with(other, DEMO_KEYS[1:2]))
 
 

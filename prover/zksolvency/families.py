@@ -65,7 +65,13 @@ SOLVENCY = CircuitFamily(
     folder="solvency",
     manifest_lists=("solvency", "root", "node"),
     contract="SolvencyRegistry",
-    sources=("SolvencyRegistry.sol", "SnapshotCommittee.sol", "IGroth16Verifier.sol", "PoseidonT5Hasher.sol"),
+    sources=(
+        "SolvencyRegistry.sol",
+        "SnapshotCommittee.sol",
+        "CommitteeQuorum.sol",
+        "IGroth16Verifier.sol",
+        "PoseidonT5Hasher.sol",
+    ),
     deployable=("SolvencyRegistry", "PoseidonT5Hasher"),
     public_signals=None,
 )
@@ -74,7 +80,7 @@ TRADES = CircuitFamily(
     folder="trades",
     manifest_lists=("trades",),
     contract="SettlementGate",
-    sources=("SettlementGate.sol", "IGroth16Verifier.sol"),
+    sources=("SettlementGate.sol", "CommitteeQuorum.sol", "IGroth16Verifier.sol"),
     deployable=("SettlementGate",),
     public_signals=2,
 )

@@ -2,13 +2,16 @@
 
 ``circuits/gate_stub.circom`` outputs ``Poseidon(oldRoot, newRoot, snapshotHash, tradesCommitment)``
 and ``header = batchId * 2^80 + batchTime * 2^16 + feeBps``; its keys come from an UNSAFE dev
-ptau with pinned secrets. Each test deploys its own gate. Every success test has a failure twin:
-each refusal reverts with its own custom error, decoded by ``zksolvency.chain.settlement``.
+ptau with pinned secrets. Each test deploys its own gate, with the DEMO oracle committee (3 of 5,
+PUBLIC keys), and registers its snapshot with three members' TradeSnapshot signatures. Every
+success test has a failure twin: each refusal reverts with its own custom error, decoded by
+``zksolvency.chain.settlement``.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,15 +19,17 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from web3 import Web3
 
-from tests.contracts.conftest import ANVIL_KEY_1, HERE, TEST_SECRETS
+from tests.contracts.conftest import ANVIL_KEY_1, HERE, SNAPSHOT_TIME, TEST_SECRETS
+from tests.quorum_cases import BAD_QUORUMS
 from zksolvency.bn254 import R
 from zksolvency.chain.anvil import AnvilNode
 from zksolvency.chain.artifact import ContractsArtifact
-from zksolvency.chain.errors import ContractRejected
+from zksolvency.chain.errors import ChainError, ContractRejected
 from zksolvency.chain.keys import ANVIL_DEV_KEY
 from zksolvency.chain.settlement import (
     GateRejected,
     SettlementDeployment,
+    _gate_error,
     build_settlement_artifact,
     deploy_settlement,
     gate_contract,
@@ -34,6 +39,7 @@ from zksolvency.chain.settlement import (
     settle_batch,
     write_settlement,
 )
+from zksolvency.chain.tx import decode_revert
 from zksolvency.circuit.compile import compile_circuit
 from zksolvency.circuit.formats.ptau import PTauFile
 from zksolvency.circuit.formats.r1cs import read_r1cs
@@ -44,6 +50,10 @@ from zksolvency.groth16.prove import prove_with
 from zksolvency.groth16.ptau_dev import generate_dev_ptau
 from zksolvency.groth16.setup import contribute, new_zkey
 from zksolvency.groth16.vkey import export_vkey
+from zksolvency.oracle.committee import Committee
+from zksolvency.oracle.demo_committee import DEMO_ADDRESSES, DEMO_KEYS, demo_committee, sign_with
+from zksolvency.oracle.signatures_file import SignedSnapshot
+from zksolvency.oracle.typed_data import SnapshotMessage, TradeSnapshotMessage
 from zksolvency.state.batch_public import batch_header, settlement_public_input
 
 CIRCUIT = HERE / "circuits" / "gate_stub.circom"
@@ -51,6 +61,10 @@ CIRCUIT = HERE / "circuits" / "gate_stub.circom"
 PTAU_POWER = 9
 INITIAL_ROOT = 0x1234
 SNAPSHOT = 0x5151
+#: The stand-in circuit's shape (A, I, S): the trade test circuit's.
+SHAPE = (2, 2, 4)
+#: A stand-in solvency market hash of the snapshot.
+MARKET_HASH = 0x6161
 #: A batch time in the past of any anvil block (2023-11-14).
 PAST = 1_700_000_000
 FEE = 25
@@ -114,13 +128,26 @@ def gate_artifact(gate_keys: GateKeys) -> ContractsArtifact:
     return build_settlement_artifact(gate_keys.vkey)
 
 
+def trade_message(snapshot_hash: int, shape: tuple[int, int, int] = SHAPE) -> TradeSnapshotMessage:
+    """A TradeSnapshot for ``snapshot_hash`` (stand-in market hash, SHA-256 and time)."""
+    digest = hashlib.sha256(f"snapshot {snapshot_hash}".encode()).digest()
+    return TradeSnapshotMessage(MARKET_HASH, *shape, digest, SNAPSHOT_TIME, snapshot_hash)
+
+
+def three_of_five(snapshot_hash: int, shape: tuple[int, int, int] = SHAPE) -> SignedSnapshot:
+    return sign_with(trade_message(snapshot_hash, shape), DEMO_KEYS[:3])
+
+
 @pytest.fixture()
 def gate(
     node: AnvilNode, w3: Web3, operator: LocalAccount, gate_artifact: ContractsArtifact
 ) -> SettlementDeployment:
-    d = deploy_settlement(w3, operator, gate_artifact, INITIAL_ROOT)
-    register_trade_snapshot(replace(d, rpc_url=node.url), None, ANVIL_DEV_KEY, SNAPSHOT)
-    return replace(d, rpc_url=node.url)
+    d = replace(
+        deploy_settlement(w3, operator, gate_artifact, INITIAL_ROOT, demo_committee(), SHAPE),
+        rpc_url=node.url,
+    )
+    register_trade_snapshot(d, None, ANVIL_DEV_KEY, three_of_five(SNAPSHOT))
+    return d
 
 
 def settle(gate_keys: GateKeys, d: SettlementDeployment, b: Batch, proof: Proof | None = None) -> int:
@@ -193,7 +220,7 @@ def test_a_proof_for_another_old_root_reverts(gate_keys: GateKeys, gate: Settlem
 def test_an_unknown_snapshot_reverts(gate_keys: GateKeys, gate: SettlementDeployment) -> None:
     err = refused(gate_keys, gate, replace(FIRST, snapshot=0x5152))
     assert err.error == "UnknownSnapshot" and err.args_decoded == (0x5152,)
-    assert "was not registered by the operator" in str(err)
+    assert "was not registered with the committee's signatures" in str(err)
 
 
 def test_a_reused_batch_id_reverts(gate_keys: GateKeys, gate: SettlementDeployment) -> None:
@@ -238,27 +265,102 @@ def test_a_fee_above_10000_bps_reverts(gate_keys: GateKeys, gate: SettlementDepl
     assert (err.error, err.args_decoded) == ("FeeTooHigh", (10_001,))
 
 
-def test_the_operator_registers_a_snapshot(gate: SettlementDeployment) -> None:
-    _, contract = gate_contract(gate, None)
-    assert not contract.functions.isSnapshotRegistered(0x42).call()
-    register_trade_snapshot(gate, None, ANVIL_DEV_KEY, 0x42)
-    assert contract.functions.isSnapshotRegistered(0x42).call()
-
-
-def test_register_snapshot_by_a_non_operator_reverts(
+def test_a_snapshot_signed_3_of_5_registers_from_any_account(
     gate: SettlementDeployment, outsider: LocalAccount
 ) -> None:
+    """Anyone may send the registration (here a non-deployer): the signatures are the authorisation."""
+    _, contract = gate_contract(gate, None)
+    assert not contract.functions.isSnapshotRegistered(0x42).call()
+    done = register_trade_snapshot(gate, None, ANVIL_KEY_1, three_of_five(0x42))
+    assert done.snapshot_hash == 0x42 and done.signers == DEMO_ADDRESSES[:3]
+    assert contract.functions.isSnapshotRegistered(0x42).call()
+    stored = contract.functions.getSnapshot(0x42).call()
+    assert (stored[0], stored[2], stored[3]) == (MARKET_HASH, SNAPSHOT_TIME, done.block_number)
+    (event,) = contract.events.SnapshotRegistered().get_logs(from_block=done.block_number)
+    assert event.args.snapshotHash == 0x42 and tuple(event.args.signers) == DEMO_ADDRESSES[:3]
+    assert outsider.address not in DEMO_ADDRESSES
+
+
+@pytest.mark.parametrize("case", sorted(BAD_QUORUMS))
+def test_a_bad_quorum_is_refused_by_the_gate(gate: SettlementDeployment, case: str) -> None:
+    """The twins: 2 of 5, a repeated signer, a signature over another hash, another chain id, an
+    outsider; each reverts, and the snapshot stays unknown (a batch naming it cannot settle)."""
+    expected = {
+        "2 of 5": "QuorumNotReached",
+        "repeated signer": "DuplicateSigner",
+        "signature over another hash": "NotACommitteeMember",
+        "another chain id": "NotACommitteeMember",
+        "non-committee signer": "NotACommitteeMember",
+    }[case]
     with pytest.raises(GateRejected) as caught:
-        register_trade_snapshot(gate, None, ANVIL_KEY_1, 0x42)
-    assert (caught.value.error, caught.value.args_decoded) == ("NotOperator", (outsider.address,))
-    assert f"{outsider.address} is not the gate's operator" in str(caught.value)
+        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, BAD_QUORUMS[case](trade_message(0x42)))
+    assert caught.value.error == expected
+    _, contract = gate_contract(gate, None)
+    assert not contract.functions.isSnapshotRegistered(0x42).call()
 
 
-def test_registering_a_snapshot_twice_or_at_r_reverts(gate: SettlementDeployment) -> None:
+def test_the_registrys_market_signatures_do_not_register_a_trade_snapshot(gate: SettlementDeployment) -> None:
+    """Signatures over the registry's MarketSnapshot (same values) recover other addresses here:
+    the two message types have different type hashes. Refused in Python first, then on chain."""
+    trade = trade_message(0x42)
+    market = SnapshotMessage(
+        *(
+            getattr(trade, f)
+            for f in ("market_hash", "assets", "instruments", "scenarios", "snapshot_sha256", "snapshot_time")
+        )
+    )
+    market_signed = sign_with(market, DEMO_KEYS[:3])
+    with pytest.raises(ChainError, match="MarketSnapshot message; the gate registers TradeSnapshot"):
+        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, market_signed)
+    relabelled = replace(market_signed, message=trade)
+    with pytest.raises(GateRejected) as caught:
+        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, relabelled)
+    assert caught.value.error == "NotACommitteeMember"
+
+
+def _register_raw(
+    gate: SettlementDeployment, message: tuple[object, ...], signed: SignedSnapshot
+) -> ChainError:
+    """The revert of ``registerSnapshot(message, signatures)`` called with a raw struct."""
+    _, contract = gate_contract(gate, None)
+    call = contract.functions.registerSnapshot(message, [e.signature for e in signed.signatures])
+    with pytest.raises(Exception) as caught:
+        call.call({"from": gate.deployer})
+    return _gate_error(decode_revert(caught.value, "SettlementGate", [gate.gate.abi]))  # type: ignore[arg-type]
+
+
+def test_registering_a_snapshot_twice_another_shape_or_at_r_reverts(gate: SettlementDeployment) -> None:
     with pytest.raises(GateRejected, match="SnapshotAlreadyRegistered"):
-        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, SNAPSHOT)
-    with pytest.raises(GateRejected, match="NotAFieldElement"):
-        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, R)
+        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, three_of_five(SNAPSHOT))
+    with pytest.raises(GateRejected) as caught:
+        register_trade_snapshot(gate, None, ANVIL_DEV_KEY, three_of_five(0x43, (2, 2, 5)))
+    assert (caught.value.error, caught.value.args_decoded) == ("SnapshotForAnotherCircuit", (2, 2, 5))
+    signed = three_of_five(0x44)
+    for index, name in ((0, "snapshotHash"), (1, "marketHash")):
+        raw = list(signed.message.as_tuple())
+        raw[index] = int(raw[index]) + R  # type: ignore[call-overload]
+        err = _register_raw(gate, tuple(raw), signed)
+        assert (
+            isinstance(err, GateRejected) and err.error == "NotAFieldElement" and err.args_decoded[0] == name
+        )
+
+
+def test_a_bad_committee_is_refused_at_deployment(
+    w3: Web3, operator: LocalAccount, gate_artifact: ContractsArtifact, gate: SettlementDeployment
+) -> None:
+    """A threshold above the members (and a repeated member) cannot be deployed; the demo one can."""
+    address = gate.verifier.address
+    too_high = Committee.__new__(Committee)
+    object.__setattr__(too_high, "chain_id", 31337)
+    object.__setattr__(too_high, "threshold", 6)
+    object.__setattr__(too_high, "members", DEMO_ADDRESSES)
+    with pytest.raises(GateRejected) as caught:
+        deploy_settlement(w3, operator, gate_artifact, 0, too_high, SHAPE, verifier_address=address)
+    assert (caught.value.error, caught.value.args_decoded) == ("InvalidThreshold", (6, 5))
+    with pytest.raises(ChainError, match="signs for chain 1"):
+        deploy_settlement(
+            w3, operator, gate_artifact, 0, demo_committee(chain_id=1), SHAPE, verifier_address=address
+        )
 
 
 def test_public_inputs_of_matches_python(gate: SettlementDeployment) -> None:
@@ -276,7 +378,9 @@ def test_a_one_input_verifier_is_refused_at_deployment(
     """The conftest's verifier is for the one-input round circuit: the gate will not take it."""
     address = verifier.address  # type: ignore[attr-defined]
     with pytest.raises(GateRejected) as caught:
-        deploy_settlement(w3, operator, gate_artifact, INITIAL_ROOT, verifier_address=address)
+        deploy_settlement(
+            w3, operator, gate_artifact, INITIAL_ROOT, demo_committee(), SHAPE, verifier_address=address
+        )
     assert (caught.value.error, caught.value.args_decoded) == ("WrongVerifier", (1,))
 
 
@@ -284,10 +388,11 @@ def test_a_root_at_or_above_r_is_refused_at_deployment(
     w3: Web3, operator: LocalAccount, gate_artifact: ContractsArtifact, gate: SettlementDeployment
 ) -> None:
     """The twin's companion: the gate's own verifier is accepted, an aliased initial root is not."""
-    ok = deploy_settlement(w3, operator, gate_artifact, 0, verifier_address=gate.verifier.address)
+    committee, address = demo_committee(), gate.verifier.address
+    ok = deploy_settlement(w3, operator, gate_artifact, 0, committee, SHAPE, verifier_address=address)
     assert ok.verifier.address == gate.verifier.address
     with pytest.raises(GateRejected, match="NotAFieldElement"):
-        deploy_settlement(w3, operator, gate_artifact, R, verifier_address=gate.verifier.address)
+        deploy_settlement(w3, operator, gate_artifact, R, committee, SHAPE, verifier_address=address)
 
 
 def test_a_deployment_file_round_trips(gate: SettlementDeployment, tmp_path: Path) -> None:

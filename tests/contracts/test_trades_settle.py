@@ -3,7 +3,8 @@
 Test size (``trades-test``: A = 2, I = 2, S = 4, depth 4, 2 trades per batch); the accounts,
 market and keys are the trade tests' builders. Every success has its failure twin: a tampered
 folder fails ``verify``; a refused trade writes nothing and leaves the state as it was; a batch
-settled twice, or out of order, is refused before any transaction.
+settled twice, or out of order, or whose snapshot the committee has not signed (as a
+TradeSnapshot), is refused before any transaction.
 """
 
 from __future__ import annotations
@@ -21,12 +22,17 @@ from zksolvency.chain.keys import ANVIL_DEV_KEY, PRIVATE_KEY_ENV
 from zksolvency.chain.settlement import read_gate, read_settlement
 from zksolvency.cli.main import cli
 from zksolvency.model.market import market_to_json
+from zksolvency.oracle.demo_committee import DEMO_KEYS
+from zksolvency.oracle.signer_key import SIGNER_KEY_ENV
 from zksolvency.orders.order import Order, format_order_line
 from zksolvency.state.store import create_state, read_state
 
 pytestmark = [pytest.mark.snarkjs, pytest.mark.slow]
 
 CIRCUIT = "trades-test"
+COMMITTEE = Path(__file__).resolve().parents[2] / "examples" / "committee-demo.json"
+#: The stand-in snapshot time the committee signs (the builders' market records none).
+SNAPSHOT_TIME = 1_796_126_400
 
 
 def _invoke(args: Sequence[str], env: dict[str, str] | None = None) -> Result:
@@ -129,15 +135,45 @@ def test_two_batches_settle_on_anvil_in_order_only(venue: Path, node: AnvilNode)
     gate_file = venue / "gate.json"
     deployed = _invoke(
         ["trades", "deploy", "--state", str(venue / "state"), "--circuit", CIRCUIT, "--rpc-url", node.url,
-         "--out", str(gate_file)],
+         "--committee", str(COMMITTEE), "--out", str(gate_file)],
         env,
     )  # fmt: skip
     assert deployed.exit_code == 0, deployed.output
+    assert "committee 3 of 5" in deployed.output
     assert _first_batch(venue).exit_code == 0
     assert _second_batch(venue).exit_code == 0
     # Out of order: batch 1 before batch 0 is refused before any transaction.
     early = _invoke(["trades", "settle", str(venue / "batch-1"), "--deployment", str(gate_file)], env)
     assert early.exit_code == 2 and "settle the batches in the order" in early.output
+    # The gate does not know the snapshot and nobody signed it: refused, nothing sent.
+    unsigned = _invoke(["trades", "settle", str(venue / "batch-0"), "--deployment", str(gate_file)], env)
+    assert unsigned.exit_code == 2 and "the gate does not know snapshot" in unsigned.output
+    snapshot = venue / "batch-0" / "market.json"
+    sign = [
+        "market",
+        "sign",
+        str(snapshot),
+        "--chain-id",
+        "31337",
+        "--size",
+        "test",
+        "--time",
+        str(SNAPSHOT_TIME),
+    ]
+    # The registry's MarketSnapshot signatures are not the gate's: refused here, nothing sent.
+    for key in DEMO_KEYS[:3]:
+        assert _invoke(sign, {SIGNER_KEY_ENV: key}).exit_code == 0
+    market_signed = _invoke(
+        ["trades", "settle", str(venue / "batch-0"), "--deployment", str(gate_file),
+         "--signatures", str(venue / "batch-0" / "market.signatures.json")],
+        env,
+    )  # fmt: skip
+    assert market_signed.exit_code == 2 and "not a TradeSnapshot" in market_signed.output
+    assert read_gate(read_settlement(gate_file), node.url).next_batch_id == 0
+    for key in DEMO_KEYS[:3]:
+        signed = _invoke([*sign, "--for", "trades"], {SIGNER_KEY_ENV: key})
+        assert signed.exit_code == 0, signed.output
+    assert "(trade snapshot)" in signed.output
     for name in ("batch-0", "batch-1"):
         settled = _invoke(["trades", "settle", str(venue / name), "--deployment", str(gate_file)], env)
         assert settled.exit_code == 0, settled.output

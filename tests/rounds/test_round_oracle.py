@@ -21,6 +21,7 @@ from zksolvency.errors import InputError
 from zksolvency.oracle.committee import write_committee
 from zksolvency.oracle.demo_committee import DEMO_KEYS, demo_committee, sign_with
 from zksolvency.oracle.signatures_file import SignedSnapshot, read_signatures, signatures_to_text
+from zksolvency.oracle.snapshot_message import trade_snapshot_message
 from zksolvency.round import audit_bundle, prove_round
 from zksolvency.round.audit_oracle import BUNDLE_COMMITTEE_WARNING
 
@@ -90,6 +91,22 @@ def test_signatures_over_another_file_fail_the_signatures_check(proven: Proven, 
     failed = _failed(bundle_copy)
     assert list(failed) == ["snapshot signatures"]  # valid signatures, but over another file
     assert "SHA-256 is not the signed snapshotSha256" in failed["snapshot signatures"]
+
+
+def test_the_settlement_gates_trade_signatures_fail_the_signatures_check(
+    proven: Proven, bundle_copy: Path
+) -> None:
+    """A quorum over the same file's TradeSnapshot (the gate's message) is not the registry's
+    MarketSnapshot: the registry would refuse it, so the audit does."""
+    market = _bundle_signatures(proven.bundle).message
+    manifest = json.loads((bundle_copy / "manifest.json").read_text())
+    raw = (bundle_copy / manifest["market"]["file"]).read_bytes()
+    shape = (market.assets, market.instruments, market.scenarios)
+    trade = trade_snapshot_message(raw, "market.json", shape, market.snapshot_time)
+    _put_signatures(bundle_copy, sign_with(trade, DEMO_KEYS[:3]))
+    failed = _failed(bundle_copy)
+    assert list(failed) == ["snapshot signatures"], failed
+    assert "over a TradeSnapshot message, not a MarketSnapshot" in failed["snapshot signatures"]
 
 
 def test_a_bundle_without_signatures_fails_both_checks(bundle_copy: Path) -> None:

@@ -1,19 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity >=0.8.24 <0.9.0;
 
+import {CommitteeQuorum} from "./CommitteeQuorum.sol";
 import {IGroth16Verifier2} from "./IGroth16Verifier.sol";
 import {PoseidonT5} from "./PoseidonT5.sol";
 
 /// @title SettlementGate: the on-chain state root of a venue, moved only by proven trade batches
-/// @notice Holds the current root of the state tree (docs/state.md) and the trade snapshot hashes
-///         its operator registered. A batch settles only with a Groth16 proof, under the verifier
-///         fixed at deployment, whose two public inputs are recomputed here:
+/// @notice Holds the current root of the state tree (docs/state.md) and the trade snapshots the
+///         oracle committee signed (CommitteeQuorum: k valid EIP-712 signatures of distinct
+///         members over a TradeSnapshot, hashed at this gate's circuit shape A, I, S). A batch
+///         settles only with a Groth16 proof, under the verifier fixed at deployment, whose two
+///         public inputs are recomputed here:
 ///             public[0] = Poseidon(oldRoot, newRoot, snapshotHash, tradesCommitment)
 ///             public[1] = batchId * 2^80 + batchTime * 2^16 + feeBps
 ///         with oldRoot the stored root (so a proof made for any other root fails), batchId the
 ///         next batch id (ids run 0, 1, 2, ... with no gap), batchTime not in the future and a
 ///         registered snapshot. Every refusal is a custom error; a bad proof is InvalidProof.
-contract SettlementGate {
+/// @dev Signed message (EIP-712 in CommitteeQuorum's domain; docs/oracle.md):
+///         TradeSnapshot(uint256 snapshotHash,uint256 marketHash,uint32 assets,uint32 instruments,
+///                       uint32 scenarios,bytes32 snapshotSha256,uint64 snapshotTime)
+///      snapshotHash is the trade snapshot hash the proofs bind (marks, shocks, prices, price
+///      bands, initial shocks and names of one snapshot file); marketHash is the solvency market
+///      hash of the same file, so a round and a settlement can be compared.
+contract SettlementGate is CommitteeQuorum {
+    /// @notice The EIP-712 message: what each committee member signs for the gate.
+    struct TradeSnapshot {
+        uint256 snapshotHash;
+        uint256 marketHash;
+        uint32 assets;
+        uint32 instruments;
+        uint32 scenarios;
+        bytes32 snapshotSha256;
+        uint64 snapshotTime;
+    }
+
+    /// @notice A registered trade snapshot (the trade snapshot hash is the key).
+    struct RegisteredTradeSnapshot {
+        uint256 marketHash;
+        bytes32 snapshotSha256;
+        uint64 snapshotTime;
+        uint64 blockNumber;
+    }
+
+    bytes32 public constant TRADE_SNAPSHOT_TYPEHASH = keccak256(
+        "TradeSnapshot(uint256 snapshotHash,uint256 marketHash,uint32 assets,uint32 instruments,uint32 scenarios,bytes32 snapshotSha256,uint64 snapshotTime)"
+    );
+
     /// @notice The BN254 scalar field modulus: every uint256 input must be below it.
     uint256 public constant SCALAR_FIELD = PoseidonT5.R;
     /// @notice The largest fee rate, in basis points (100%).
@@ -21,26 +53,30 @@ contract SettlementGate {
 
     /// @notice The verifier of trade batch proofs (two public inputs).
     IGroth16Verifier2 public immutable verifier;
-    /// @notice The only address allowed to register snapshots.
-    address public immutable operator;
+    /// @notice The circuit shape (A, I, S) at which this gate's snapshots are hashed.
+    uint32 public immutable assets;
+    uint32 public immutable instruments;
+    uint32 public immutable scenarios;
 
     /// @notice The current state root.
     uint256 public root;
     // nextBatchId + 1: never zero, so that each settle rewrites a non-zero slot (5,000 gas, not 22,100).
     uint256 private _nextBatchIdPlusOne;
-    mapping(uint256 snapshotHash => bool) private _registered;
+    mapping(uint256 snapshotHash => RegisteredTradeSnapshot) private _snapshots;
 
     /// @notice A batch settled: the root moved from oldRoot to newRoot.
     event Settled(uint64 indexed batchId, uint256 oldRoot, uint256 newRoot);
-    /// @notice The operator registered a trade snapshot hash.
-    event SnapshotRegistered(uint256 indexed snapshotHash);
+    /// @notice A trade snapshot was registered; `signers` are the members whose signatures were checked.
+    event SnapshotRegistered(
+        uint256 indexed snapshotHash, uint256 marketHash, bytes32 snapshotSha256, uint64 snapshotTime, address[] signers
+    );
 
-    /// @notice `caller` is not the operator.
-    error NotOperator(address caller);
     /// @notice The value called `name` is not below the scalar field modulus R.
     error NotAFieldElement(string name, uint256 value);
-    /// @notice `snapshotHash` was not registered by the operator.
+    /// @notice `snapshotHash` was not registered with the committee's signatures.
     error UnknownSnapshot(uint256 snapshotHash);
+    /// @notice The snapshot was hashed at another circuit shape than this gate's (A, I, S).
+    error SnapshotForAnotherCircuit(uint32 assets, uint32 instruments, uint32 scenarios);
     /// @notice `snapshotHash` is registered already.
     error SnapshotAlreadyRegistered(uint256 snapshotHash);
     /// @notice `batchId` settled already (it is below the next batch id `expected`).
@@ -63,15 +99,27 @@ contract SettlementGate {
 
     /// @param verifier_ The trade batch verifier (two public inputs).
     /// @param initialRoot The state root before the first batch (`zksolvency state init`).
-    /// @param operator_ The only address that may register snapshots.
-    constructor(IGroth16Verifier2 verifier_, uint256 initialRoot, address operator_) {
+    /// @param assets_ The trade circuit's A (snapshots must be hashed at A, I, S).
+    /// @param instruments_ The trade circuit's I.
+    /// @param scenarios_ The trade circuit's S.
+    /// @param committee_ The oracle committee's members; `threshold_` of them must sign a snapshot.
+    constructor(
+        IGroth16Verifier2 verifier_,
+        uint256 initialRoot,
+        uint32 assets_,
+        uint32 instruments_,
+        uint32 scenarios_,
+        address[] memory committee_,
+        uint256 threshold_
+    ) CommitteeQuorum(committee_, threshold_) {
         if (address(verifier_) == address(0)) revert ZeroAddress("verifier");
-        if (operator_ == address(0)) revert ZeroAddress("operator");
         if (initialRoot >= SCALAR_FIELD) revert NotAFieldElement("initialRoot", initialRoot);
         uint256 count = verifier_.PUBLIC_INPUT_COUNT();
         if (count != 2) revert WrongVerifier(count);
         verifier = verifier_;
-        operator = operator_;
+        assets = assets_;
+        instruments = instruments_;
+        scenarios = scenarios_;
         root = initialRoot;
         _nextBatchIdPlusOne = 1;
     }
@@ -81,18 +129,56 @@ contract SettlementGate {
         return uint64(_nextBatchIdPlusOne - 1);
     }
 
-    /// @notice Whether the operator registered `snapshotHash`.
+    /// @notice Whether a trade snapshot with `snapshotHash` is registered.
     function isSnapshotRegistered(uint256 snapshotHash) external view returns (bool) {
-        return _registered[snapshotHash];
+        return _snapshots[snapshotHash].blockNumber != 0;
     }
 
-    /// @notice Register a trade snapshot hash (operator only; each hash once).
-    function registerSnapshot(uint256 snapshotHash) external {
-        if (msg.sender != operator) revert NotOperator(msg.sender);
-        if (snapshotHash >= SCALAR_FIELD) revert NotAFieldElement("snapshotHash", snapshotHash);
-        if (_registered[snapshotHash]) revert SnapshotAlreadyRegistered(snapshotHash);
-        _registered[snapshotHash] = true;
-        emit SnapshotRegistered(snapshotHash);
+    /// @notice The registered trade snapshot with `snapshotHash` (reverts UnknownSnapshot otherwise).
+    function getSnapshot(uint256 snapshotHash) external view returns (RegisteredTradeSnapshot memory) {
+        if (_snapshots[snapshotHash].blockNumber == 0) revert UnknownSnapshot(snapshotHash);
+        return _snapshots[snapshotHash];
+    }
+
+    /// @notice Register `snapshot` with at least `threshold` signatures of distinct committee members.
+    /// @dev Anyone may call: the signatures are the authorisation. Each snapshot hash once.
+    function registerSnapshot(TradeSnapshot calldata snapshot, bytes[] calldata signatures) external {
+        if (snapshot.snapshotHash >= SCALAR_FIELD) revert NotAFieldElement("snapshotHash", snapshot.snapshotHash);
+        if (snapshot.marketHash >= SCALAR_FIELD) revert NotAFieldElement("marketHash", snapshot.marketHash);
+        if (snapshot.assets != assets || snapshot.instruments != instruments || snapshot.scenarios != scenarios) {
+            revert SnapshotForAnotherCircuit(snapshot.assets, snapshot.instruments, snapshot.scenarios);
+        }
+        if (_snapshots[snapshot.snapshotHash].blockNumber != 0) {
+            revert SnapshotAlreadyRegistered(snapshot.snapshotHash);
+        }
+        address[] memory signers = _requireQuorum(tradeSnapshotDigest(snapshot), signatures);
+        _snapshots[snapshot.snapshotHash] = RegisteredTradeSnapshot({
+            marketHash: snapshot.marketHash,
+            snapshotSha256: snapshot.snapshotSha256,
+            snapshotTime: snapshot.snapshotTime,
+            blockNumber: uint64(block.number)
+        });
+        emit SnapshotRegistered(
+            snapshot.snapshotHash, snapshot.marketHash, snapshot.snapshotSha256, snapshot.snapshotTime, signers
+        );
+    }
+
+    /// @notice The digest committee members sign for `snapshot` on this chain.
+    function tradeSnapshotDigest(TradeSnapshot calldata snapshot) public view returns (bytes32) {
+        return _digest(
+            keccak256(
+                abi.encode(
+                    TRADE_SNAPSHOT_TYPEHASH,
+                    snapshot.snapshotHash,
+                    snapshot.marketHash,
+                    snapshot.assets,
+                    snapshot.instruments,
+                    snapshot.scenarios,
+                    snapshot.snapshotSha256,
+                    snapshot.snapshotTime
+                )
+            )
+        );
     }
 
     /// @notice The two public inputs a proof for these values must have, from the current root.
@@ -150,7 +236,7 @@ contract SettlementGate {
         if (batchId < expected) revert BatchIdReused(batchId, expected);
         if (batchId > expected) revert UnexpectedBatchId(batchId, expected);
         if (batchTime > block.timestamp) revert BatchTimeInFuture(batchTime, block.timestamp);
-        if (!_registered[snapshotHash]) revert UnknownSnapshot(snapshotHash);
+        if (_snapshots[snapshotHash].blockNumber == 0) revert UnknownSnapshot(snapshotHash);
 
         uint256 oldRoot = root;
         (uint256 publicInput, uint256 header) =

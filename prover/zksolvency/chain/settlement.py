@@ -1,15 +1,18 @@
 """``SettlementGate``: compile and deploy it with its verifier, register snapshots, settle batches.
 
     build_settlement_artifact(vk)   -> ContractsArtifact (Groth16Verifier, SettlementGate)
-    deploy_settlement(w3, account, artifact, initial_root, operator=None) -> SettlementDeployment
-    register_trade_snapshot(d, rpc_url, key, snapshot_hash) -> tx hash
+    deploy_settlement(w3, account, artifact, initial_root, committee, shape) -> SettlementDeployment
+    register_trade_snapshot(d, rpc_url, key, signed)  -> RegisteredTradeSnapshot
     settle_batch(d, rpc_url, key, new_root, trades_commitment, snapshot_hash,
                  batch_id, batch_time, fee_bps, proof)     -> SettledBatch
     read_gate(d, rpc_url)                                  -> GateState(root, next_batch_id)
 
 The verifier is rendered from a key with two public inputs (``public[0]`` the Poseidon
 commitment, ``public[1]`` the batch header: :mod:`zksolvency.state.batch_public`); the gate
-inlines the rendered ``PoseidonT5`` as ``SolvencyRegistry`` does. ``key`` is a hex private key
+inlines the rendered ``PoseidonT5`` as ``SolvencyRegistry`` does. The gate holds an oracle
+committee (k of n, fixed at deployment, like the registry's): a trade snapshot is registered
+only with k committee signatures over its ``TradeSnapshot`` message (docs/oracle.md), by
+anyone (the signatures are the authorisation). ``key`` is a hex private key
 from the environment or a prompt, never a command-line argument. A refusal raises
 :class:`GateRejected` (a :class:`ContractRejected`) whose message says in words what the
 custom error means; the transaction is dry-run first, so a refused call spends nothing.
@@ -39,20 +42,32 @@ from zksolvency.chain.sources import GENERATOR, GENERATOR_VERSION
 from zksolvency.chain.tx import connect, decode_revert, transact
 from zksolvency.circuit.formats.snarkjs_json import Proof, VerificationKey
 from zksolvency.families import TRADES
+from zksolvency.oracle.committee import Committee
+from zksolvency.oracle.signatures_file import SignedSnapshot
+from zksolvency.oracle.typed_data import TradeSnapshotMessage
 from zksolvency.util.atomic import atomic_write_text
 
 GATE = TRADES.contract
-FORMAT = "zksolvency-settlement/1"
+FORMAT = "zksolvency-settlement/2"
 #: Gas limit of one ``settle``: measured below 300,000 (benchmarks/results/gas.md).
 SETTLE_GAS_LIMIT = 500_000
-REGISTER_GAS_LIMIT = 100_000
+#: Gas limit of ``registerSnapshot``: a base and one ecrecover with its checks per signature
+#: (benchmarks/results/gas.md).
+REGISTER_GAS_BASE = 170_000
+REGISTER_GAS_PER_SIGNATURE = 15_000
 
 #: What each custom error of the gate means, for messages (arguments by position).
 _EXPLAIN: dict[str, str] = {
-    "NotOperator": "{0} is not the gate's operator",
     "NotAFieldElement": "{0} = {1} is not below the scalar field modulus r",
-    "UnknownSnapshot": "snapshot {0} was not registered by the operator",
+    "UnknownSnapshot": "snapshot {0} was not registered with the committee's signatures",
     "SnapshotAlreadyRegistered": "snapshot {0} is registered already",
+    "SnapshotForAnotherCircuit": "the snapshot was signed at A, I, S = {0}, {1}, {2}, not the gate's",
+    "QuorumNotReached": "{0} signatures, the committee needs {1}",
+    "MalformedSignature": "signature {0} is malformed: {1}",
+    "NotACommitteeMember": "signature {0} recovers {1}, not a committee member (or it signed other data)",
+    "DuplicateSigner": "signature {0} is a second one by {1}",
+    "InvalidThreshold": "threshold {0} does not fit a committee of {1}",
+    "InvalidCommitteeMember": "committee member {0} ({1}) is zero or repeated",
     "BatchIdReused": "batch {0} was settled already (the next batch id is {1})",
     "UnexpectedBatchId": "batch id {0} skips ahead (the next batch id is {1})",
     "BatchTimeInFuture": "batch time {0} is after the block time {1}",
@@ -95,8 +110,10 @@ class SettlementDeployment:
 
     chain_id: int
     deployer: str
-    operator: str
     initial_root: int
+    #: ``(A, I, S)``: the trade circuit shape the gate's snapshots are hashed at.
+    shape: tuple[int, int, int]
+    committee: Committee
     verifier: DeployedContract
     gate: DeployedContract
     verification_key_hash: str
@@ -111,6 +128,17 @@ class SettledBatch:
     batch_id: int
     old_root: int
     new_root: int
+    tx_hash: str
+    block_number: int
+    gas_used: int
+
+
+@dataclass(frozen=True)
+class RegisteredTradeSnapshot:
+    """A trade snapshot the gate accepted, and the transaction that registered it."""
+
+    snapshot_hash: int
+    signers: tuple[str, ...]
     tx_hash: str
     block_number: int
     gas_used: int
@@ -150,25 +178,32 @@ def deploy_settlement(
     account: LocalAccount,
     artifact: ContractsArtifact,
     initial_root: int,
-    operator: str | None = None,
+    committee: Committee,
+    shape: tuple[int, int, int],
     verifier_address: str | None = None,
 ) -> SettlementDeployment:
-    """Deploy the verifier (unless ``verifier_address`` names one), then
-    ``SettlementGate(verifier, initial_root, operator)`` (operator: the deployer by default)."""
+    """Deploy the verifier (unless ``verifier_address`` names one), then ``SettlementGate(verifier,
+    initial_root, A, I, S, committee members, threshold)``."""
     if artifact.n_public != 2:
         raise ChainError(f"the gate needs a key with two public inputs; this one has {artifact.n_public}")
-    operator_address = Web3.to_checksum_address(operator) if operator else account.address
+    chain_id = int(w3.eth.chain_id)
+    if committee.chain_id != chain_id:
+        raise ChainError(
+            f"the committee signs for chain {committee.chain_id}; the node is on chain {chain_id}"
+        )
     if verifier_address is None:
         _, verifier = _deploy_one(w3, account, artifact, VERIFIER, [])
     else:
         address = Web3.to_checksum_address(verifier_address)
         verifier = DeployedContract(address, "", 0, 0, artifact.contract(VERIFIER).abi)
-    gate = _deploy_gate(w3, account, artifact, [verifier.address, initial_root, operator_address])
+    args = [verifier.address, initial_root, *shape, list(committee.members), committee.threshold]
+    gate = _deploy_gate(w3, account, artifact, args)
     return SettlementDeployment(
-        chain_id=int(w3.eth.chain_id),
+        chain_id=chain_id,
         deployer=account.address,
-        operator=operator_address,
         initial_root=initial_root,
+        shape=shape,
+        committee=committee,
         verifier=verifier,
         gate=gate,
         verification_key_hash=artifact.verification_key_hash,
@@ -185,8 +220,9 @@ def settlement_to_json(d: SettlementDeployment) -> dict[str, Any]:
         "format": FORMAT,
         "chain": {"chain_id": d.chain_id, "rpc_url": d.rpc_url},
         "deployer": d.deployer,
-        "operator": d.operator,
         "initial_root": str(d.initial_root),
+        "shape": {"assets": d.shape[0], "instruments": d.shape[1], "scenarios": d.shape[2]},
+        "committee": {"members": list(d.committee.members), "threshold": d.committee.threshold},
         "contracts": {VERIFIER: _contract_json(d.verifier), GATE: _contract_json(d.gate)},
         "verification_key": {"sha256": d.verification_key_hash, "nPublic": 2},
         "compiler": {"name": "solc-js", "version": d.compiler_version},
@@ -203,11 +239,17 @@ def read_settlement(path: str | os.PathLike[str]) -> SettlementDeployment:
         obj = json.loads(Path(path).read_text(encoding="utf-8"))
         if obj["format"] != FORMAT:
             raise ChainError(f"{path}: format {obj['format']!r}, expected {FORMAT!r}")
+        chain_id = int(obj["chain"]["chain_id"])
+        shape = obj["shape"]
+        committee = obj["committee"]
         return SettlementDeployment(
-            chain_id=int(obj["chain"]["chain_id"]),
+            chain_id=chain_id,
             deployer=str(obj["deployer"]),
-            operator=str(obj["operator"]),
             initial_root=int(obj["initial_root"]),
+            shape=(int(shape["assets"]), int(shape["instruments"]), int(shape["scenarios"])),
+            committee=Committee(
+                chain_id, int(committee["threshold"]), tuple(str(m) for m in committee["members"])
+            ),
             verifier=_contract_from_json(obj["contracts"][VERIFIER]),
             gate=_contract_from_json(obj["contracts"][GATE]),
             verification_key_hash=str(obj["verification_key"]["sha256"]),
@@ -243,12 +285,26 @@ def _send(w3: Web3, key: str, tx_call: Any, gas: int, d: SettlementDeployment) -
 
 
 def register_trade_snapshot(
-    d: SettlementDeployment, rpc_url: str | None, key: str, snapshot_hash: int
-) -> str:
-    """``registerSnapshot(snapshot_hash)`` from the account of ``key``; the transaction hash."""
+    d: SettlementDeployment, rpc_url: str | None, key: str, signed: SignedSnapshot
+) -> RegisteredTradeSnapshot:
+    """``registerSnapshot(message, signatures)`` of a trade signatures file, from the account of
+    ``key`` (who only pays: the signatures are the authorisation)."""
+    message = signed.message
+    if not isinstance(message, TradeSnapshotMessage):
+        raise ChainError(
+            f"{signed.snapshot_file}: the signatures are over a {message.PRIMARY_TYPE} message; the gate "
+            "registers TradeSnapshot messages (zksolvency market sign --for trades)"
+        )
+    if signed.chain_id != d.chain_id:
+        raise ChainError(f"the signatures are for chain {signed.chain_id}; the gate is on chain {d.chain_id}")
     w3, gate = gate_contract(d, rpc_url)
-    mined = _send(w3, key, gate.functions.registerSnapshot(snapshot_hash), REGISTER_GAS_LIMIT, d)
-    return str(mined.tx_hash)
+    signatures = [entry.signature for entry in signed.signatures]
+    gas = REGISTER_GAS_BASE + REGISTER_GAS_PER_SIGNATURE * len(signatures)
+    mined = _send(w3, key, gate.functions.registerSnapshot(message.as_tuple(), signatures), gas, d)
+    signers = tuple(entry.signer for entry in signed.signatures)
+    return RegisteredTradeSnapshot(
+        message.snapshot_hash, signers, str(mined.tx_hash), mined.block_number, mined.gas_used
+    )
 
 
 def _uint(name: str, value: int) -> int:

@@ -29,6 +29,7 @@ from zksolvency.chain.registry import deployment_of, registry_contract
 from zksolvency.chain.tx import decode_revert, transact
 from zksolvency.oracle.committee import Committee
 from zksolvency.oracle.signatures_file import SignedSnapshot
+from zksolvency.oracle.typed_data import SnapshotMessage
 
 #: Gas limit of ``registerSnapshot``: measured 98,349 with 3 signatures and 115,516 with 5
 #: (benchmarks/results/gas.md: ecrecover calls, two new storage slots, the event).
@@ -62,6 +63,11 @@ def register_snapshot(
 ) -> RegisteredSnapshot:
     """Send ``registerSnapshot`` with the file's message and signatures, from the account of ``key``."""
     d = deployment_of(deployment)
+    if signed.message.PRIMARY_TYPE != SnapshotMessage.PRIMARY_TYPE:
+        raise ChainError(
+            f"the signatures are over a {signed.message.PRIMARY_TYPE} message; the registry registers "
+            "MarketSnapshot messages (zksolvency market sign without --for trades)"
+        )
     if signed.chain_id != d.chain_id:
         raise ChainError(
             f"the signatures are for chain {signed.chain_id}; the registry is on chain {d.chain_id}"

@@ -26,7 +26,8 @@ from zksolvency.oracle.signatures_file import (
     write_signatures,
 )
 from zksolvency.oracle.signer_key import SIGNER_KEY_ENV, key_from_env, read_key_file
-from zksolvency.oracle.snapshot_message import message_problems, snapshot_message
+from zksolvency.oracle.snapshot_message import message_problems, snapshot_message, trade_snapshot_message
+from zksolvency.oracle.typed_data import TradeSnapshotMessage
 from zksolvency.round.circuits import load_manifest
 
 _EXISTING = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -35,7 +36,18 @@ _signatures_option = click.option(
     "signatures_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="The signatures file (default: SNAPSHOT's name with .signatures.json, beside it).",
+    help=(
+        "The signatures file (default: SNAPSHOT's name with .signatures.json beside it, "
+        ".trade-signatures.json for --for trades)."
+    ),
+)
+_for_option = click.option(
+    "--for",
+    "target",
+    type=click.Choice(["rounds", "trades"]),
+    default="rounds",
+    show_default=True,
+    help="rounds: the registry's MarketSnapshot message; trades: the settlement gate's TradeSnapshot.",
 )
 
 
@@ -51,11 +63,12 @@ def _member_key(key_file: Path | None) -> str:
     return value
 
 
-def _signed(snapshot: Path, signatures_path: Path | None) -> SignedSnapshot:
+def _signed(snapshot: Path, signatures_path: Path | None, target: str = "rounds") -> SignedSnapshot:
     """The signatures file of ``snapshot``, refused unless its message is this snapshot's."""
-    path = signatures_path or default_signatures_path(snapshot)
+    path = signatures_path or default_signatures_path(snapshot, trades=target == "trades")
     signed = read_signatures(path)
-    problems = message_problems(signed.message, snapshot.read_bytes(), str(snapshot))
+    expect = "TradeSnapshot" if target == "trades" else "MarketSnapshot"
+    problems = message_problems(signed.message, snapshot.read_bytes(), str(snapshot), expect=expect)
     if problems:
         fail(f"{path} is not about {snapshot}: {'; '.join(problems)}")
     return signed
@@ -85,6 +98,7 @@ def _signed(snapshot: Path, signatures_path: Path | None) -> SignedSnapshot:
     default=None,
     help="Snapshot time, Unix seconds (only for a snapshot not built from sources).",
 )
+@_for_option
 @_signatures_option
 @handle_errors
 def sign_cmd(
@@ -93,6 +107,7 @@ def sign_cmd(
     key_file: Path | None,
     shape: str,
     snapshot_time: int | None,
+    target: str,
     signatures_path: Path | None,
 ) -> None:
     """Sign SNAPSHOT as one committee member and add the signature to its signatures file.
@@ -104,6 +119,11 @@ def sign_cmd(
     and the snapshot's time (from its _generated.oracle record). Check the snapshot
     first: rebuild it from the same sources with `market build` and compare the bytes.
 
+    With --for trades the message is the settlement gate's TradeSnapshot(snapshotHash,
+    marketHash, assets, instruments, scenarios, snapshotSha256, snapshotTime): the same
+    members after the trade snapshot hash, which also binds the price bands, initial
+    shocks and instrument names the trade circuits read (docs/oracle.md).
+
     Each member runs this in turn on the same file: the signatures file keeps one entry
     per signer (a new signature replaces the signer's old one) and refuses a signature
     over another message. The key comes from --key FILE (mode 0600),
@@ -114,11 +134,12 @@ def sign_cmd(
       zksolvency market sign examples/market.json --chain-id 31337 --key ~/.oracle/key.hex
     """
     size = load_manifest().batch_circuit(shape, None).size
-    message = snapshot_message(
+    make = trade_snapshot_message if target == "trades" else snapshot_message
+    message = make(
         snapshot.read_bytes(), str(snapshot), (size.assets, size.instruments, size.scenarios), snapshot_time
     )
     fresh = SignedSnapshot(chain_id, message, snapshot.name)
-    out = signatures_path or default_signatures_path(snapshot)
+    out = signatures_path or default_signatures_path(snapshot, trades=target == "trades")
     current = read_signatures(out) if out.exists() else fresh
     if not current.same_message(fresh):
         fail(f"{out} holds signatures over another message or chain; sign into another --signatures file")
@@ -129,6 +150,8 @@ def sign_cmd(
     click.echo(
         f"  marketHash {message.market_hash} (A={size.assets}, I={size.instruments}, S={size.scenarios})"
     )
+    if isinstance(message, TradeSnapshotMessage):
+        click.echo(f"  snapshotHash {message.snapshot_hash} (trade snapshot)")
     click.echo(f"  sha256 0x{message.snapshot_sha256.hex()}, time {message.snapshot_time}")
     click.echo(f"{out}: {len(updated.signatures)} signature(s)")
 
@@ -136,9 +159,10 @@ def sign_cmd(
 @click.command("verify")
 @click.argument("snapshot", type=_EXISTING)
 @click.option("--committee", "committee_file", type=_EXISTING, required=True, help="committee.json: k of n.")
+@_for_option
 @_signatures_option
 @handle_errors
-def verify_cmd(snapshot: Path, committee_file: Path, signatures_path: Path | None) -> None:
+def verify_cmd(snapshot: Path, committee_file: Path, target: str, signatures_path: Path | None) -> None:
     """Check that k committee members signed exactly SNAPSHOT.
 
     The signatures file's message must be SNAPSHOT's (its SHA-256, its market hash at
@@ -150,7 +174,7 @@ def verify_cmd(snapshot: Path, committee_file: Path, signatures_path: Path | Non
     Exit status: 0 the quorum is met, 1 it is not, 2 bad input (or not this snapshot).
     """
     committee = read_committee(committee_file)
-    signed = _signed(snapshot, signatures_path)
+    signed = _signed(snapshot, signatures_path, target)
     result = check_quorum(signed, committee)
     for check in result.checks:
         click.echo(f"{'PASS' if check.ok else 'FAIL'}  signature {check.index}: {check.detail}")

@@ -141,6 +141,13 @@ def verify_cmd(folder: Path, as_json: bool) -> None:
 )
 @click.option("--rpc-url", required=True, help="JSON-RPC URL of the node.")
 @click.option(
+    "--committee",
+    "committee_file",
+    required=True,
+    type=_FILE,
+    help="committee.json: the oracle committee (k of n) that must sign every trade snapshot.",
+)
+@click.option(
     "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Deployment file to write."
 )
 @click.option(
@@ -149,21 +156,28 @@ def verify_cmd(folder: Path, as_json: bool) -> None:
     help="Accept a key that is not from a verified ceremony on a chain that is not local (it can be forged).",
 )
 @handle_errors
-def deploy_cmd(state_dir: Path, circuit: str, rpc_url: str, out: Path, allow_unsafe_setup: bool) -> None:
+def deploy_cmd(
+    state_dir: Path, circuit: str, rpc_url: str, committee_file: Path, out: Path, allow_unsafe_setup: bool
+) -> None:
     """Deploy the trade circuit's verifier and a SettlementGate holding the state's root.
 
-    The key comes from $ZKSOLVENCY_PRIVATE_KEY or a hidden prompt, never from an argument.
+    The gate accepts a trade snapshot only with k signatures of distinct members of the
+    --committee (docs/oracle.md); the committee is fixed at deployment. The key comes
+    from $ZKSOLVENCY_PRIVATE_KEY or a hidden prompt, never from an argument.
     """
     from zksolvency.chain.settlement import write_settlement
     from zksolvency.cli.contracts import signing_key
+    from zksolvency.oracle.committee import read_committee
     from zksolvency.trades.settle import deploy_gate_for
 
     if out.exists():
         fail(f"--out {out} already exists")
+    committee = read_committee(committee_file)
     deployment, warning = deploy_gate_for(
         state_dir,
         rpc_url,
         signing_key(started_local=False),
+        committee,
         circuit_name=circuit,
         allow_unsafe_setup=allow_unsafe_setup,
         say=lambda m: click.echo(m, err=True),
@@ -173,7 +187,7 @@ def deploy_cmd(state_dir: Path, circuit: str, rpc_url: str, out: Path, allow_uns
     write_settlement(out, deployment)
     click.echo(
         f"SettlementGate at {deployment.gate.address} (verifier {deployment.verifier.address}), "
-        f"root {deployment.initial_root}"
+        f"root {deployment.initial_root}, committee {committee.threshold} of {len(committee.members)}"
     )
     click.echo(f"written to {out}")
 
@@ -182,18 +196,29 @@ def deploy_cmd(state_dir: Path, circuit: str, rpc_url: str, out: Path, allow_uns
 @click.argument("folder", type=_DIR)
 @click.option("--deployment", required=True, type=_FILE, help="Deployment file written by `trades deploy`.")
 @click.option("--rpc-url", help="JSON-RPC URL (default: the one in the deployment file).")
+@click.option(
+    "--signatures",
+    type=_FILE,
+    default=None,
+    help=(
+        "The committee's TradeSnapshot signatures of FOLDER/market.json (market sign --for trades); "
+        "default: FOLDER/market.trade-signatures.json. Needed once per snapshot."
+    ),
+)
 @handle_errors
-def settle_cmd(folder: Path, deployment: Path, rpc_url: str | None) -> None:
+def settle_cmd(folder: Path, deployment: Path, rpc_url: str | None, signatures: Path | None) -> None:
     """Settle the proven batch FOLDER: the gate moves its root if the proof holds.
 
     Checks the folder first (as `trades verify`), then that the gate's root and next
-    batch id are the batch's; registers the batch's snapshot if the gate does not
-    know it (operator key). The key comes from $ZKSOLVENCY_PRIVATE_KEY or a prompt.
+    batch id are the batch's. If the gate does not know the batch's snapshot yet, it
+    is registered first with the committee's signatures (checked here against the
+    folder's market.json, then by the gate). The transaction key comes from
+    $ZKSOLVENCY_PRIVATE_KEY or a prompt; it only pays.
     """
     from zksolvency.cli.contracts import signing_key
     from zksolvency.trades.settle import settle_folder
 
-    settled = settle_folder(folder, deployment, rpc_url, signing_key(started_local=False))
+    settled = settle_folder(folder, deployment, rpc_url, signing_key(started_local=False), signatures)
     click.echo(
         f"settled batch {settled.batch_id}: root {settled.old_root} -> {settled.new_root} "
         f"(tx {settled.tx_hash}, block {settled.block_number}, {settled.gas_used:,} gas)"

@@ -18,7 +18,7 @@ from zksolvency.chain.keys import load_account
 from zksolvency.oracle.committee import Committee
 from zksolvency.oracle.signature import SECP256K1_N, sign_snapshot
 from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot, write_signatures
-from zksolvency.oracle.snapshot_message import snapshot_message
+from zksolvency.oracle.snapshot_message import recorded_time, snapshot_message, trade_snapshot_message
 from zksolvency.oracle.typed_data import SnapshotMessage
 
 #: Members and threshold of the demo committee.
@@ -54,12 +54,19 @@ def demo_sign(
     members: int = DEMO_THRESHOLD,
     chain_id: int = DEMO_CHAIN_ID,
     time: int | None = None,
+    trades: bool = False,
 ) -> SignedSnapshot:
     """Sign ``snapshot`` at the circuit ``shape`` with the first ``members`` demo keys; write ``out``.
 
-    ``time``: the snapshot time, for a snapshot without ``_generated.oracle.time``.
+    ``time``: the snapshot time, for a snapshot without ``_generated.oracle.time`` (ignored for
+    one that records it). ``trades``: sign the settlement gate's ``TradeSnapshot`` message
+    instead of the registry's ``MarketSnapshot``.
     """
-    message = snapshot_message(snapshot.read_bytes(), str(snapshot), shape, time)
+    raw = snapshot.read_bytes()
+    if recorded_time(raw.decode("utf-8")) is not None:
+        time = None
+    make = trade_snapshot_message if trades else snapshot_message
+    message = make(raw, str(snapshot), shape, time)
     signed = dataclasses.replace(
         sign_with(message, DEMO_KEYS[:members], chain_id), snapshot_file=snapshot.name
     )

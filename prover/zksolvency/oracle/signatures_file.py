@@ -12,6 +12,10 @@ which adds or replaces one signer's entry)::
      "digest": "0x...",                          the EIP-712 digest, recomputed on reading
      "signatures": [{"signer": "0x...", "signature": "0x<65 bytes>"}, ...]}
 
+A trade snapshot's file (``market sign --for trades``, for the settlement gate) carries
+``"primaryType": "TradeSnapshot"`` after ``domain`` and the message's ``snapshotHash`` first;
+a file without ``primaryType`` is about a ``MarketSnapshot`` (docs/oracle.md).
+
 ``signer`` is who the entry says signed; checkers recover the signer from the signature
 and compare (:mod:`zksolvency.oracle.quorum`). Reading checks the format, the domain and
 that ``digest`` is the message's, so a hand-edited message is caught at once.
@@ -28,7 +32,13 @@ from typing import Any
 from eth_utils.address import is_address, to_checksum_address
 
 from zksolvency.errors import FormatError, InputError
-from zksolvency.oracle.typed_data import DOMAIN_NAME, DOMAIN_VERSION, SnapshotMessage, snapshot_digest
+from zksolvency.oracle.typed_data import (
+    DOMAIN_NAME,
+    DOMAIN_VERSION,
+    SnapshotMessage,
+    TradeSnapshotMessage,
+    snapshot_digest,
+)
 from zksolvency.util.atomic import atomic_write_text
 from zksolvency.util.json_file import read_json
 
@@ -65,11 +75,15 @@ class SignedSnapshot:
         return self.chain_id == other.chain_id and self.message == other.message
 
     def to_json(self) -> dict[str, object]:
+        typed: dict[str, object] = {}
+        if isinstance(self.message, TradeSnapshotMessage):
+            typed["primaryType"] = self.message.PRIMARY_TYPE
         return {
             "format": FORMAT,
             "about": ABOUT,
             "snapshot": self.snapshot_file,
             "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": self.chain_id},
+            **typed,
             "message": self.message.to_json(),
             "digest": "0x" + snapshot_digest(self.message, self.chain_id).hex(),
             "signatures": [
@@ -96,18 +110,24 @@ def _int(value: object, field: str, what: str) -> int:
         raise FormatError(f"{what}: field {field}: {value!r} is not a decimal integer") from None
 
 
-def _message(obj: Any, what: str) -> SnapshotMessage:
+def _message(obj: Any, primary_type: object, what: str) -> SnapshotMessage:
     if not isinstance(obj, dict):
         raise FormatError(f"{what}: field message: expected an object")
-    try:
-        return SnapshotMessage(
-            market_hash=_int(obj.get("marketHash"), "message.marketHash", what),
-            assets=_int(obj.get("assets"), "message.assets", what),
-            instruments=_int(obj.get("instruments"), "message.instruments", what),
-            scenarios=_int(obj.get("scenarios"), "message.scenarios", what),
-            snapshot_sha256=_hex_bytes(obj.get("snapshotSha256"), "message.snapshotSha256", what),
-            snapshot_time=_int(obj.get("snapshotTime"), "message.snapshotTime", what),
+    if primary_type not in (SnapshotMessage.PRIMARY_TYPE, TradeSnapshotMessage.PRIMARY_TYPE):
+        raise FormatError(
+            f"{what}: field primaryType: {primary_type!r} is not MarketSnapshot or TradeSnapshot"
         )
+    market_hash = _int(obj.get("marketHash"), "message.marketHash", what)
+    a, i, s = (_int(obj.get(k), f"message.{k}", what) for k in ("assets", "instruments", "scenarios"))
+    sha256 = _hex_bytes(obj.get("snapshotSha256"), "message.snapshotSha256", what)
+    time = _int(obj.get("snapshotTime"), "message.snapshotTime", what)
+    try:
+        if primary_type == TradeSnapshotMessage.PRIMARY_TYPE:
+            snapshot_hash = _int(obj.get("snapshotHash"), "message.snapshotHash", what)
+            return TradeSnapshotMessage(market_hash, a, i, s, sha256, time, snapshot_hash)
+        if "snapshotHash" in obj:
+            raise FormatError(f"{what}: field message.snapshotHash: only a TradeSnapshot message has one")
+        return SnapshotMessage(market_hash, a, i, s, sha256, time)
     except InputError as exc:
         raise FormatError(f"{what}: field message: {exc}") from None
 
@@ -137,7 +157,7 @@ def signed_snapshot_from_json(obj: Any, what: str = "signatures") -> SignedSnaps
             f"{what}: field domain: expected name {DOMAIN_NAME!r} and version {DOMAIN_VERSION!r}"
         )
     chain_id = _int(domain.get("chainId"), "domain.chainId", what)
-    message = _message(obj.get("message"), what)
+    message = _message(obj.get("message"), obj.get("primaryType", SnapshotMessage.PRIMARY_TYPE), what)
     signatures = obj.get("signatures")
     if not isinstance(signatures, list):
         raise FormatError(f"{what}: field signatures: expected a list")
@@ -164,6 +184,7 @@ def write_signatures(path: str | os.PathLike[str], signed: SignedSnapshot) -> No
     atomic_write_text(path, signatures_to_text(signed))
 
 
-def default_signatures_path(snapshot: Path) -> Path:
-    """``market.json`` -> ``market.signatures.json`` beside it."""
-    return snapshot.with_name(f"{snapshot.stem}.signatures.json")
+def default_signatures_path(snapshot: Path, trades: bool = False) -> Path:
+    """``market.json`` -> ``market.signatures.json`` (``market.trade-signatures.json`` for the
+    trade message) beside it."""
+    return snapshot.with_name(f"{snapshot.stem}.{'trade-signatures' if trades else 'signatures'}.json")

@@ -5,13 +5,19 @@ Poseidon ``MarketHash`` padded to the circuit shape ``(A, I, S)`` and the SHA-25
 bytes, and takes its time from ``_generated.oracle.time`` (written by ``market build
 --source``) or, for a snapshot without that record, from ``time``.
 
+``trade_snapshot_message(raw, source, shape, time)``: the same for the settlement gate's
+``TradeSnapshot``: the message above with the trade snapshot hash
+(:func:`zksolvency.trades.snapshot.snapshot_hash`, which also covers the price bands, initial
+shocks and names) at the same ``A, I, S``.
+
 ``message_problems(message, raw, source)``: what differs between a signed message and the
-snapshot file (recomputing the hash at the message's own ``A, I, S``): an empty list means
+snapshot file (recomputing the hashes at the message's own ``A, I, S``): an empty list means
 the signatures are about exactly these bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 
@@ -20,7 +26,9 @@ from zksolvency.errors import InputError
 from zksolvency.ledger.commitment import market_hash
 from zksolvency.model.fields import decode_utf8
 from zksolvency.model.market import GENERATED_KEY, Market, parse_market
-from zksolvency.oracle.typed_data import SnapshotMessage
+from zksolvency.oracle.typed_data import SnapshotMessage, TradeSnapshotMessage
+from zksolvency.trades.size import TradeCircuitSize
+from zksolvency.trades.snapshot import snapshot_hash
 
 #: ``(assets, instruments, scenarios)`` of a batch circuit.
 Shape = tuple[int, int, int]
@@ -66,20 +74,53 @@ def snapshot_message(raw: bytes, source: str, shape: Shape, time: int | None = N
     )
 
 
+def _trade_hash_at(market: Market, shape: Shape, source: str) -> int:
+    try:
+        return snapshot_hash(market, TradeCircuitSize(*shape, depth=1, trades=1))
+    except ValueError as exc:
+        raise InputError(f"{source}: {exc}") from None
+
+
+def trade_snapshot_message(
+    raw: bytes, source: str, shape: Shape, time: int | None = None
+) -> TradeSnapshotMessage:
+    """The ``TradeSnapshot`` message of the snapshot bytes ``raw`` for the trade circuit ``shape``."""
+    market_message = snapshot_message(raw, source, shape, time)
+    market = parse_market(decode_utf8(raw, source), source)
+    return TradeSnapshotMessage(
+        **{f.name: getattr(market_message, f.name) for f in dataclasses.fields(market_message)},
+        snapshot_hash=_trade_hash_at(market, shape, source),
+    )
+
+
 def message_problems(
-    message: SnapshotMessage, raw: bytes, source: str, shape: Shape | None = None
+    message: SnapshotMessage,
+    raw: bytes,
+    source: str,
+    shape: Shape | None = None,
+    expect: str | None = None,
 ) -> list[str]:
     """How ``message`` differs from the snapshot bytes ``raw`` (empty: it is this snapshot's message),
-    and from the circuit ``shape`` ``(A, I, S)`` when one is given."""
+    from the circuit ``shape`` ``(A, I, S)`` when one is given, and from the message type
+    ``expect`` (``MarketSnapshot`` or ``TradeSnapshot``) when one is given."""
     problems = []
+    if expect not in (None, message.PRIMARY_TYPE):
+        problems.append(f"the signatures are over a {message.PRIMARY_TYPE} message, not a {expect}")
     signed_shape = (message.assets, message.instruments, message.scenarios)
     if shape is not None and signed_shape != tuple(shape):
         problems.append(f"signed at A, I, S = {signed_shape}, the batch circuit is {tuple(shape)}")
     if hashlib.sha256(raw).digest() != message.snapshot_sha256:
         problems.append("the snapshot's SHA-256 is not the signed snapshotSha256")
     text = decode_utf8(raw, source)
-    if _hash_at(parse_market(text, source), signed_shape, source) != message.market_hash:
+    market = parse_market(text, source)
+    if _hash_at(market, signed_shape, source) != message.market_hash:
         problems.append(f"the snapshot's MarketHash at A, I, S = {signed_shape} is not the signed marketHash")
+    if isinstance(message, TradeSnapshotMessage) and (
+        _trade_hash_at(market, signed_shape, source) != message.snapshot_hash
+    ):
+        problems.append(
+            f"the snapshot's trade snapshot hash at A, I, S = {signed_shape} is not the signed snapshotHash"
+        )
     recorded = recorded_time(text)
     if recorded is not None and recorded != message.snapshot_time:
         problems.append(

@@ -1,5 +1,10 @@
 """The EIP-712 typed data a committee member signs for a market snapshot, and its digest.
 
+Two messages, one per contract that registers snapshots: ``MarketSnapshot`` (the
+solvency registry, ``SnapshotCommittee.sol``) and ``TradeSnapshot`` (the settlement gate,
+``SettlementGate.sol``). A signature over one is never a signature over the other: their
+type hashes differ.
+
 Format: EIP-712, "Typed structured data hashing and signing"
 (https://eips.ethereum.org/EIPS/eip-712), with EIP-191 version byte ``0x01``. The
 contract ``SnapshotCommittee.sol`` computes the same digest on chain.
@@ -22,6 +27,15 @@ snapshot file's bytes, tying the signature to one exact file (with its ``_genera
 record of the sources); ``snapshotTime`` is the snapshot's time in Unix seconds (the
 time its quotes were judged fresh at).
 
+Trade message (the same snapshot file, as the trade circuits read it)::
+
+    TradeSnapshot(uint256 snapshotHash,uint256 marketHash,uint32 assets,uint32 instruments,
+                  uint32 scenarios,bytes32 snapshotSha256,uint64 snapshotTime)
+
+``snapshotHash`` is the trade snapshot hash a trade batch proof binds
+(:func:`zksolvency.trades.snapshot.snapshot_hash`: the ``MarketHash`` with the price bands,
+initial shocks and names at ``A, I, S``); the other members are the market message's.
+
 Hashing, for a type ``T(t1 m1, ..., tk mk)`` whose members are all atomic::
 
     typeHash(T)      = keccak256(the type string above, without spaces after commas)
@@ -29,13 +43,13 @@ Hashing, for a type ``T(t1 m1, ..., tk mk)`` whose members are all atomic::
     enc(string s)    = keccak256(utf8(s));  enc(uintN x) = x as 32 bytes big-endian;
     enc(bytes32 b)   = b
     digest           = keccak256(0x19 || 0x01 || hashStruct(EIP712Domain, domain)
-                                 || hashStruct(MarketSnapshot, message))
+                                 || hashStruct(MarketSnapshot or TradeSnapshot, message))
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from eth_abi.abi import encode as abi_encode
 from eth_account.messages import SignableMessage
@@ -52,8 +66,13 @@ SNAPSHOT_TYPE = (
     "MarketSnapshot(uint256 marketHash,uint32 assets,uint32 instruments,uint32 scenarios,"
     "bytes32 snapshotSha256,uint64 snapshotTime)"
 )
+TRADE_SNAPSHOT_TYPE = (
+    "TradeSnapshot(uint256 snapshotHash,uint256 marketHash,uint32 assets,uint32 instruments,"
+    "uint32 scenarios,bytes32 snapshotSha256,uint64 snapshotTime)"
+)
 DOMAIN_TYPEHASH = keccak(text=DOMAIN_TYPE)
 SNAPSHOT_TYPEHASH = keccak(text=SNAPSHOT_TYPE)
+TRADE_SNAPSHOT_TYPEHASH = keccak(text=TRADE_SNAPSHOT_TYPE)
 #: EIP-191's prefix byte and EIP-712's version byte.
 EIP191_PREFIX = b"\x19"
 EIP712_VERSION = b"\x01"
@@ -65,6 +84,9 @@ UINT64_BOUND = 2**64
 @dataclass(frozen=True)
 class SnapshotMessage:
     """The ``MarketSnapshot`` message (module docstring); the constructor checks every range."""
+
+    PRIMARY_TYPE: ClassVar[str] = "MarketSnapshot"
+    TYPE: ClassVar[str] = SNAPSHOT_TYPE
 
     market_hash: int
     assets: int
@@ -96,7 +118,7 @@ class SnapshotMessage:
             "snapshotTime": self.snapshot_time,
         }
 
-    def as_tuple(self) -> tuple[int, int, int, int, bytes, int]:
+    def as_tuple(self) -> tuple[int | bytes, ...]:
         """The message as the contract's ``MarketSnapshot`` struct argument."""
         return (
             self.market_hash,
@@ -106,6 +128,38 @@ class SnapshotMessage:
             self.snapshot_sha256,
             self.snapshot_time,
         )
+
+    @property
+    def key(self) -> int:
+        """The value the contract registers the snapshot under (here the market hash)."""
+        return self.market_hash
+
+
+@dataclass(frozen=True)
+class TradeSnapshotMessage(SnapshotMessage):
+    """The ``TradeSnapshot`` message: the market message's members after the trade ``snapshot_hash``."""
+
+    PRIMARY_TYPE: ClassVar[str] = "TradeSnapshot"
+    TYPE: ClassVar[str] = TRADE_SNAPSHOT_TYPE
+
+    snapshot_hash: int
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not 0 <= self.snapshot_hash < R:
+            raise InputError(f"snapshotHash {self.snapshot_hash} is not a BN254 scalar field element")
+
+    def to_json(self) -> dict[str, object]:
+        return {"snapshotHash": str(self.snapshot_hash), **super().to_json()}
+
+    def as_tuple(self) -> tuple[int | bytes, ...]:
+        """The message as the contract's ``TradeSnapshot`` struct argument."""
+        return (self.snapshot_hash, *super().as_tuple())
+
+    @property
+    def key(self) -> int:
+        """The value the settlement gate registers the snapshot under: the trade snapshot hash."""
+        return self.snapshot_hash
 
 
 def domain_separator(chain_id: int) -> bytes:
@@ -118,14 +172,16 @@ def domain_separator(chain_id: int) -> bytes:
     )
 
 
+def _members(type_string: str) -> list[tuple[str, str]]:
+    """``[(type, name), ...]`` of an EIP-712 type string ``Name(t1 m1,...,tk mk)``."""
+    inner = type_string[type_string.index("(") + 1 : -1]
+    return [(t, n) for t, n in (member.split(" ") for member in inner.split(","))]
+
+
 def struct_hash(message: SnapshotMessage) -> bytes:
-    """``hashStruct(MarketSnapshot, message)``."""
-    return keccak(
-        abi_encode(
-            ["bytes32", "uint256", "uint32", "uint32", "uint32", "bytes32", "uint64"],
-            [SNAPSHOT_TYPEHASH, *message.as_tuple()],
-        )
-    )
+    """``hashStruct(MarketSnapshot or TradeSnapshot, message)``, by the message's class."""
+    types = ["bytes32", *(t for t, _ in _members(message.TYPE))]
+    return keccak(abi_encode(types, [keccak(text=message.TYPE), *message.as_tuple()]))
 
 
 def signable(message: SnapshotMessage, chain_id: int) -> SignableMessage:
@@ -142,15 +198,16 @@ def typed_data_json(message: SnapshotMessage, chain_id: int) -> dict[str, Any]:
     """The full EIP-712 JSON (``types``, ``primaryType``, ``domain``, ``message``) that wallets sign."""
 
     def fields(type_string: str) -> list[dict[str, str]]:
-        inner = type_string[type_string.index("(") + 1 : -1]
-        return [dict(zip(("type", "name"), member.split(" "), strict=True)) for member in inner.split(",")]
+        return [{"type": t, "name": n} for t, n in _members(type_string)]
 
     values = message.to_json()
     values["marketHash"] = message.market_hash
     values["snapshotSha256"] = HexBytes(message.snapshot_sha256)
+    if isinstance(message, TradeSnapshotMessage):
+        values["snapshotHash"] = message.snapshot_hash
     return {
-        "types": {"EIP712Domain": fields(DOMAIN_TYPE), "MarketSnapshot": fields(SNAPSHOT_TYPE)},
-        "primaryType": "MarketSnapshot",
+        "types": {"EIP712Domain": fields(DOMAIN_TYPE), message.PRIMARY_TYPE: fields(message.TYPE)},
+        "primaryType": message.PRIMARY_TYPE,
         "domain": {"name": DOMAIN_NAME, "version": DOMAIN_VERSION, "chainId": chain_id},
         "message": values,
     }

@@ -10,8 +10,11 @@
    exact integers, not guessed), and signs their two orders;
 3. proves the batch (``trades-reference-d20-t2`` or ``trades-test``) into
    ``out_dir/trades/batch-0`` and checks it alone (``trades verify``);
-4. starts anvil, deploys the verifier and ``SettlementGate`` at the state's first root, settles the
-   batch, and reads the gate's root back: it must be the state's new root.
+4. starts anvil, deploys the verifier and ``SettlementGate`` at the state's first root with the
+   DEMO oracle committee (3 of 5, PUBLIC keys), has three members sign the batch's snapshot
+   (``TradeSnapshot``, ``batch-0/market.trade-signatures.json``), settles the batch (which
+   registers the snapshot with those signatures first), and reads the gate's root back: it must
+   be the state's new root.
 """
 
 from __future__ import annotations
@@ -31,10 +34,14 @@ from zksolvency.errors import InputError
 from zksolvency.model.accounts import Account, accounts_to_jsonl, iter_accounts
 from zksolvency.model.margin import evaluate
 from zksolvency.model.market import Market, read_market
+from zksolvency.oracle.demo_committee import demo_committee, demo_sign
+from zksolvency.oracle.signatures_file import default_signatures_path
 from zksolvency.orders.eddsa import public_key
 from zksolvency.orders.order import Order, format_order_line, sign_order
 from zksolvency.state.init import build_state
 from zksolvency.state.store import create_state, read_state
+from zksolvency.trades.batch_folder import MARKET
+from zksolvency.trades.circuits import trade_circuit
 from zksolvency.trades.execution import execute
 from zksolvency.trades.prove import TradeProveOptions, TradeProveResult, prove_trades
 from zksolvency.trades.settle import deploy_gate_for, settle_folder
@@ -143,7 +150,7 @@ def run_trades_demo(
     first_root = read_state(work / "state")[1]
     with start_anvil() as node:
         deployment, _warning = deploy_gate_for(
-            work / "state", node.url, ANVIL_DEV_KEY, circuit_name=circuit, say=say
+            work / "state", node.url, ANVIL_DEV_KEY, demo_committee(), circuit_name=circuit, say=say
         )
         write_settlement(work / "gate.json", deployment)
         proven = prove_trades(
@@ -159,6 +166,16 @@ def run_trades_demo(
             say,
         )
         verified = verify_batch_folder(work / "batch-0")
+        size = trade_circuit(circuit).size
+        snapshot = work / "batch-0" / MARKET
+        demo_sign(
+            snapshot,
+            (size.assets, size.instruments, size.scenarios),
+            default_signatures_path(snapshot, trades=True),
+            time=batch_time,
+            trades=True,
+        )
+        say("trades: the DEMO committee (PUBLIC keys) signed the batch's snapshot, 3 of 5")
         say(
             f"trades: settling batch 0 on the gate ({node.url}), root {first_root} -> {proven.batch.new_root}"
         )

@@ -26,6 +26,7 @@ from zksolvency.oracle.committee import Committee, committee_from_json
 from zksolvency.oracle.quorum import check_quorum
 from zksolvency.oracle.signatures_file import SignedSnapshot, signed_snapshot_from_json
 from zksolvency.oracle.snapshot_message import message_problems
+from zksolvency.oracle.typed_data import SnapshotMessage
 from zksolvency.round.bundle import Bundle
 from zksolvency.round.report import Report
 from zksolvency.util.json_file import parse_json
@@ -59,7 +60,13 @@ def oracle_checks(bundle: Bundle, report: Report, committee: Committee | None = 
         message = signed.message
         market_file = bundle.file(bundle.text("market", "file"))
         a, i, s = (bundle.integer("circuits", "batch", k) for k in ("assets", "instruments", "scenarios"))
-        problems = message_problems(message, market_file.read_bytes(), str(market_file), (a, i, s))
+        problems = message_problems(
+            message,
+            market_file.read_bytes(),
+            str(market_file),
+            (a, i, s),
+            expect=SnapshotMessage.PRIMARY_TYPE,
+        )
         if message.market_hash != bundle.integer("market", "hash"):
             problems.append("the signed marketHash is not the manifest's market.hash")
         if problems:

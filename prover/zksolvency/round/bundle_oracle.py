@@ -25,6 +25,7 @@ from zksolvency.oracle.committee import committee_from_json
 from zksolvency.oracle.quorum import check_quorum
 from zksolvency.oracle.signatures_file import signed_snapshot_from_json
 from zksolvency.oracle.snapshot_message import message_problems
+from zksolvency.oracle.typed_data import SnapshotMessage
 from zksolvency.util.json_file import parse_json
 
 SIGNATURES_FILE = "oracle/signatures.json"
@@ -58,7 +59,9 @@ def oracle_files(
     signed = signed_snapshot_from_json(parse_json(signatures_raw, str(signatures)), str(signatures))
     members = committee_from_json(parse_json(committee_raw, str(committee)), str(committee))
     shape = (size.assets, size.instruments, size.scenarios)
-    problems = message_problems(signed.message, market_bytes, market_source, shape)
+    problems = message_problems(
+        signed.message, market_bytes, market_source, shape, expect=SnapshotMessage.PRIMARY_TYPE
+    )
     if problems:
         raise InputError(
             f"{signatures}: not signatures over {market_source} for this circuit: {'; '.join(problems)}"

@@ -1,14 +1,16 @@
 """``trades deploy`` and ``trades settle``: put a state's gate on chain, then move it batch by batch.
 
 ``deploy_gate_for`` sets up the chosen trade circuit (cached), renders and compiles its two-input
-verifier with ``SettlementGate`` and deploys both with the state's current root.
+verifier with ``SettlementGate`` and deploys both with the state's current root and the oracle
+committee (k of n) whose signatures the gate will require on every snapshot.
 
 ``settle_folder`` settles one proven batch folder: it first checks the folder alone
 (:func:`zksolvency.trades.verify_batch.verify_batch_folder`), that the gate was deployed for the
 batch's verification key, and that the gate's root and next batch id are the batch's old root and
 id (so that a batch out of order is refused here, in words, before any transaction), registers
-the batch's snapshot hash when the gate does not know it yet (operator key), and sends
-``settle``. The gate checks all of it again on chain.
+the batch's snapshot with the committee's ``TradeSnapshot`` signatures when the gate does not
+know it yet (the signatures file must be about the folder's ``market.json`` and the batch's
+snapshot hash), and sends ``settle``. The gate checks all of it again on chain.
 """
 
 from __future__ import annotations
@@ -33,9 +35,13 @@ from zksolvency.chain.tx import connect
 from zksolvency.chain.verifier_render import verification_key_hash
 from zksolvency.circuit.formats.snarkjs_json import read_proof, read_vkey
 from zksolvency.errors import InputError
+from zksolvency.oracle.committee import Committee
+from zksolvency.oracle.signatures_file import default_signatures_path, read_signatures
+from zksolvency.oracle.snapshot_message import message_problems
+from zksolvency.oracle.typed_data import TradeSnapshotMessage
 from zksolvency.round.circuits import prepare_keys
 from zksolvency.state.store import read_state
-from zksolvency.trades.batch_folder import PROOF, VKEY, read_batch
+from zksolvency.trades.batch_folder import MARKET, PROOF, VKEY, read_batch
 from zksolvency.trades.circuits import choose_trade_circuit, trade_circuit
 from zksolvency.trades.verify_batch import verify_batch_folder
 
@@ -50,6 +56,7 @@ def deploy_gate_for(
     state_folder: Path,
     rpc_url: str,
     key: str,
+    committee: Committee,
     circuit_name: str | None = None,
     scenarios: int | None = None,
     allow_unsafe_setup: bool = False,
@@ -78,14 +85,50 @@ def deploy_gate_for(
         int(w3.eth.chain_id), keys.provenance, keys.zkey_sha256, allow_unsafe_setup, "deploy"
     )
     artifact = build_settlement_artifact(read_vkey(keys.vkey))
-    deployment = deploy_settlement(w3, load_account(key), artifact, root)
+    shape = (circuit.size.assets, circuit.size.instruments, circuit.size.scenarios)
+    deployment = deploy_settlement(w3, load_account(key), artifact, root, committee, shape)
     from dataclasses import replace
 
     return replace(deployment, rpc_url=rpc_url), warning
 
 
-def settle_folder(folder: Path, deployment_file: Path, rpc_url: str | None, key: str) -> SettledBatch:
-    """Settle the proven batch in ``folder`` through the gate of ``deployment_file``."""
+def _register_snapshot(
+    folder: Path,
+    snapshot_hash: int,
+    signatures: Path | None,
+    deployment: SettlementDeployment,
+    rpc_url: str | None,
+    key: str,
+) -> None:
+    """Register the folder's snapshot with the committee's signatures, after checking them here."""
+    path = signatures or default_signatures_path(folder / MARKET, trades=True)
+    if not path.is_file():
+        raise InputError(
+            f"{folder}: the gate does not know snapshot {snapshot_hash}, and there is no {path}: give "
+            "--signatures, the committee's TradeSnapshot signatures of the batch's market.json "
+            "(zksolvency market sign --for trades)"
+        )
+    signed = read_signatures(path)
+    problems = message_problems(
+        signed.message,
+        (folder / MARKET).read_bytes(),
+        str(folder / MARKET),
+        deployment.shape,
+        expect=TradeSnapshotMessage.PRIMARY_TYPE,
+    )
+    if isinstance(signed.message, TradeSnapshotMessage) and signed.message.snapshot_hash != snapshot_hash:
+        problems.append(f"the signed snapshotHash is not the batch's ({snapshot_hash})")
+    if problems:
+        raise InputError(f"{path} is not about {folder / MARKET}: {'; '.join(problems)}; nothing was sent")
+    register_trade_snapshot(deployment, rpc_url, key, signed)
+
+
+def settle_folder(
+    folder: Path, deployment_file: Path, rpc_url: str | None, key: str, signatures: Path | None = None
+) -> SettledBatch:
+    """Settle the proven batch in ``folder`` through the gate of ``deployment_file``; ``signatures``:
+    the committee's ``TradeSnapshot`` signatures, needed when the gate does not know the snapshot
+    (default: ``market.trade-signatures.json`` in ``folder``)."""
     report = verify_batch_folder(folder)
     if not report.ok:
         failed = "; ".join(f"{c.name}: {c.detail}" for c in report.checks if not c.ok)
@@ -108,7 +151,7 @@ def settle_folder(folder: Path, deployment_file: Path, rpc_url: str | None, key:
         raise InputError(f"{folder}: batch id {batch.batch_id}, but the gate expects {gate.next_batch_id}")
     _, contract = gate_contract(deployment, rpc_url)
     if not contract.functions.isSnapshotRegistered(batch.snapshot_hash).call():
-        register_trade_snapshot(deployment, rpc_url, key, batch.snapshot_hash)
+        _register_snapshot(folder, batch.snapshot_hash, signatures, deployment, rpc_url, key)
     return settle_batch(
         deployment,
         rpc_url,
