@@ -7,7 +7,7 @@ File (``committee.json``, format ``zksolvency-committee/1``)::
      "threshold": 3,
      "members": ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", ...]}
 
-Rules (the same as ``SnapshotCommittee.sol``'s constructor): ``1 <= k <= n <= 256``;
+Rules (the same as ``CommitteeQuorum.sol``'s constructor): ``1 <= k <= n <= 256``;
 members are distinct, non-zero addresses (EIP-55 mixed-case checksums are checked
 when given). A snapshot is accepted with ``k`` valid signatures of distinct members.
 """

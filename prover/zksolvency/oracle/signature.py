@@ -2,7 +2,7 @@
 
 A signature is Ethereum's 65 bytes ``r || s || v``: ``r`` and ``s`` 32 bytes each,
 big-endian, ``v`` one byte. Before recovering, the same rules as ``ecrecover`` in
-``SnapshotCommittee.sol`` apply (sources: the Ethereum yellow paper, appendix F, for
+``CommitteeQuorum.sol`` apply (sources: the Ethereum yellow paper, appendix F, for
 ``ecrecover``; EIP-2 for the low ``s``):
 
 * exactly 65 bytes;

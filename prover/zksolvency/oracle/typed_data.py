@@ -7,7 +7,8 @@ type hashes differ.
 
 Format: EIP-712, "Typed structured data hashing and signing"
 (https://eips.ethereum.org/EIPS/eip-712), with EIP-191 version byte ``0x01``. The
-contract ``SnapshotCommittee.sol`` computes the same digest on chain.
+contracts compute the same digests on chain (``CommitteeQuorum.sol`` the domain,
+``SnapshotCommittee.sol`` and ``SettlementGate.sol`` their message).
 
 Domain (no ``verifyingContract``, no ``salt``; docs/oracle.md says why)::
 
