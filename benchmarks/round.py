@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/round.py [--count 1000 --count 10000] [--batch-size 64]
         [--workers 1 --workers 2] [--executor pool --executor ray] [--fan-in 256]
-        [--out benchmarks/results/round.md]
+        [--out benchmarks/results/round.md] [--breakdown]
 
 Accounts come from examples/generate_accounts.py (seeded; only the solvent ones are
 kept) against examples/market.json. Keys are made (or taken from the cache) before the
@@ -143,6 +143,28 @@ def _tree(root: int, ray: bool) -> set[int]:
     return chosen
 
 
+def _label(pid: int) -> str:
+    """A short name for a process: its command line's first words (``ray::...`` names kept whole)."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    text = " ".join(w.decode(errors="replace") for w in words if w)
+    for marker in (
+        "ray::",
+        "raylet",
+        "gcs_server",
+        "dashboard",
+        "log_monitor",
+        "runtime_env",
+        "default_worker",
+    ):
+        if marker in text:
+            start = text.index(marker)
+            return text[start : start + 40].split(" ")[0]
+    return text[:40]
+
+
 class PeakSampler(threading.Thread):
     """The peaks of the summed resident and proportional memory of a process tree (and Ray's processes).
 
@@ -155,18 +177,30 @@ class PeakSampler(threading.Thread):
         self.pid, self.ray = pid, ray
         self.peak = 0
         self.peak_pss = 0
+        #: ``(label, PSS)`` of each process when the PSS sum peaked (for ``--breakdown``).
+        self.breakdown: list[tuple[str, int]] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
             pids = _tree(self.pid, self.ray)
             self.peak = max(self.peak, sum(_rss(p) for p in pids))
-            self.peak_pss = max(self.peak_pss, sum(_pss(p) for p in pids))
+            pss = {p: _pss(p) for p in pids}
+            if sum(pss.values()) > self.peak_pss:
+                self.peak_pss = sum(pss.values())
+                self.breakdown = sorted(((_label(p), v) for p, v in pss.items()), key=lambda lv: -lv[1])
             self.stop.wait(0.2)
 
 
 def run(
-    count: int, accounts: Path, executor: str, workers: int, batch: int, fan_in: int | None, work: Path
+    count: int,
+    accounts: Path,
+    executor: str,
+    workers: int,
+    batch: int,
+    fan_in: int | None,
+    work: Path,
+    breakdown: bool = False,
 ) -> Row:
     bundle_dir = work / f"bundle-{count}-{executor}-{workers}"
     args = {
@@ -203,6 +237,9 @@ def run(
         f"audit {row.audit_s:5.1f} s",
         flush=True,
     )
+    if breakdown:
+        for label, pss in sampler.breakdown:
+            print(f"    {pss / 2**20:8.0f} MB PSS  {label}", flush=True)
     return row
 
 
@@ -247,6 +284,9 @@ def main() -> None:
     parser.add_argument("--executor", action="append", choices=["pool", "ray", "local"])
     parser.add_argument("--fan-in", type=int, default=None)
     parser.add_argument("--note", default="", help="a line added under the table")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="print each process's PSS when the sum peaked (not recorded)"
+    )
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "round.md")
     args = parser.parse_args()
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -267,7 +307,17 @@ def main() -> None:
             atomic_write_text(path, accounts_to_jsonl(solvent_accounts(market, count), market))
             for executor in args.executor or ["pool"]:
                 for workers in args.workers or [os.cpu_count() or 1]:
-                    rows.append(run(count, path, executor, workers, args.batch_size, args.fan_in, Path(tmp)))
+                    row = run(
+                        count,
+                        path,
+                        executor,
+                        workers,
+                        args.batch_size,
+                        args.fan_in,
+                        Path(tmp),
+                        args.breakdown,
+                    )
+                    rows.append(row)
                     publish(markdown(rows, args.batch_size, load, args.note), args.out)
 
 

@@ -19,13 +19,16 @@ def trades() -> None:
 
     A batch proof shows that every trade was signed, priced and sized within its
     orders and the band, and that every account stayed within margin; the
-    SettlementGate contract moves the state root only with such a proof (docs/trades.md).
+    SettlementGate contract moves the state root only with such a proof, under a
+    snapshot k members of the oracle committee signed (docs/trades.md, docs/oracle.md).
 
     \b
     zksolvency state init --accounts A.jsonl --keys KEYS.jsonl --market M.json --out state
-    zksolvency trades deploy --state state --circuit trades-test --rpc-url URL --out gate.json
+    zksolvency trades deploy --state state --circuit trades-test --rpc-url URL \
+        --committee committee.json --out gate.json
     zksolvency trades prove --state state --orders O.jsonl --trades T.jsonl --market M.json --out batch-0
     zksolvency trades verify batch-0
+    zksolvency market sign batch-0/market.json --for trades --size test --chain-id ID --key member.key
     zksolvency trades settle batch-0 --deployment gate.json
     """
 
