@@ -24,12 +24,11 @@ def trades() -> None:
 
     \b
     zksolvency state init --accounts A.jsonl --keys KEYS.jsonl --market M.json --out state
-    zksolvency trades deploy --state state --circuit trades-test --rpc-url URL \
-        --committee committee.json --out gate.json
+    zksolvency trades deploy --state state --circuit trades-test --committee C.json --rpc-url URL --out G
     zksolvency trades prove --state state --orders O.jsonl --trades T.jsonl --market M.json --out batch-0
     zksolvency trades verify batch-0
     zksolvency market sign batch-0/market.json --for trades --size test --chain-id ID --key member.key
-    zksolvency trades settle batch-0 --deployment gate.json
+    zksolvency trades settle batch-0 --deployment G
     """
 
 
