@@ -144,25 +144,24 @@ def _tree(root: int, ray: bool) -> set[int]:
 
 
 def _label(pid: int) -> str:
-    """A short name for a process: its command line's first words (``ray::...`` names kept whole)."""
+    """A short name for a process: a ``ray::`` name, a Ray binary, a Python script's file name, or
+    ``round driver`` for the ``python -c`` child this script starts."""
     try:
-        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [
+            w.decode(errors="replace") for w in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if w
+        ]
     except OSError:
         return "?"
-    text = " ".join(w.decode(errors="replace") for w in words if w)
-    for marker in (
-        "ray::",
-        "raylet",
-        "gcs_server",
-        "dashboard",
-        "log_monitor",
-        "runtime_env",
-        "default_worker",
-    ):
-        if marker in text:
-            start = text.index(marker)
-            return text[start : start + 40].split(" ")[0]
-    return text[:40]
+    if not words:
+        return "?"
+    if words[0].startswith("ray::"):
+        return words[0]
+    if len(words) > 1 and words[1] == "-c":
+        return "round driver"
+    for word in words:
+        if word.endswith(".py") or word.endswith(("raylet", "gcs_server")):
+            return Path(word).name
+    return Path(words[0]).name
 
 
 class PeakSampler(threading.Thread):
