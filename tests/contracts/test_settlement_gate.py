@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from eth_account.messages import encode_typed_data
 from eth_account.signers.local import LocalAccount
+from eth_utils.crypto import keccak
 from web3 import Web3
 
 from tests.contracts.conftest import ANVIL_KEY_1, HERE, SNAPSHOT_TIME, TEST_SECRETS
@@ -53,7 +55,12 @@ from zksolvency.groth16.vkey import export_vkey
 from zksolvency.oracle.committee import Committee
 from zksolvency.oracle.demo_committee import DEMO_ADDRESSES, DEMO_KEYS, demo_committee, sign_with
 from zksolvency.oracle.signatures_file import SignedSnapshot
-from zksolvency.oracle.typed_data import SnapshotMessage, TradeSnapshotMessage
+from zksolvency.oracle.typed_data import (
+    SnapshotMessage,
+    TradeSnapshotMessage,
+    snapshot_digest,
+    typed_data_json,
+)
 from zksolvency.state.batch_public import batch_header, settlement_public_input
 
 CIRCUIT = HERE / "circuits" / "gate_stub.circom"
@@ -279,6 +286,22 @@ def test_a_snapshot_signed_3_of_5_registers_from_any_account(
     (event,) = contract.events.SnapshotRegistered().get_logs(from_block=done.block_number)
     assert event.args.snapshotHash == 0x42 and tuple(event.args.signers) == DEMO_ADDRESSES[:3]
     assert outsider.address not in DEMO_ADDRESSES
+
+
+def test_the_gates_digest_is_eip712_as_python_and_eth_account_compute_it(gate: SettlementDeployment) -> None:
+    """Three implementations agree on the TradeSnapshot digest: the gate, ours, eth_account's."""
+    _, contract = gate_contract(gate, None)
+    message = trade_message(0x42)
+    ours = snapshot_digest(message, gate.chain_id)
+    theirs = encode_typed_data(full_message=typed_data_json(message, gate.chain_id))
+    assert keccak(b"\x19" + theirs.version + theirs.header + theirs.body) == ours
+    assert bytes(contract.functions.tradeSnapshotDigest(message.as_tuple()).call()) == ours
+    other = replace(message, snapshot_hash=0x43)  # twin: another snapshot, another digest
+    assert (
+        bytes(contract.functions.tradeSnapshotDigest(other.as_tuple()).call())
+        == snapshot_digest(other, gate.chain_id)
+        != ours
+    )
 
 
 @pytest.mark.parametrize("case", sorted(BAD_QUORUMS))

@@ -164,21 +164,10 @@ contract SettlementGate is CommitteeQuorum {
     }
 
     /// @notice The digest committee members sign for `snapshot` on this chain.
+    /// @dev Every member is a static type, so abi.encode lays the struct out as its members in
+    ///      order, 32 bytes each: hashStruct(TradeSnapshot, snapshot) of EIP-712.
     function tradeSnapshotDigest(TradeSnapshot calldata snapshot) public view returns (bytes32) {
-        return _digest(
-            keccak256(
-                abi.encode(
-                    TRADE_SNAPSHOT_TYPEHASH,
-                    snapshot.snapshotHash,
-                    snapshot.marketHash,
-                    snapshot.assets,
-                    snapshot.instruments,
-                    snapshot.scenarios,
-                    snapshot.snapshotSha256,
-                    snapshot.snapshotTime
-                )
-            )
-        );
+        return _digest(keccak256(abi.encode(TRADE_SNAPSHOT_TYPEHASH, snapshot)));
     }
 
     /// @notice The two public inputs a proof for these values must have, from the current root.

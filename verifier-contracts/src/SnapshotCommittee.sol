@@ -76,20 +76,10 @@ abstract contract SnapshotCommittee is CommitteeQuorum {
     }
 
     /// @notice The digest committee members sign for `snapshot` on this chain.
+    /// @dev Every member is a static type, so abi.encode lays the struct out as its members in
+    ///      order, 32 bytes each: hashStruct(MarketSnapshot, snapshot) of EIP-712.
     function snapshotDigest(MarketSnapshot calldata snapshot) public view returns (bytes32) {
-        return _digest(
-            keccak256(
-                abi.encode(
-                    SNAPSHOT_TYPEHASH,
-                    snapshot.marketHash,
-                    snapshot.assets,
-                    snapshot.instruments,
-                    snapshot.scenarios,
-                    snapshot.snapshotSha256,
-                    snapshot.snapshotTime
-                )
-            )
-        );
+        return _digest(keccak256(abi.encode(SNAPSHOT_TYPEHASH, snapshot)));
     }
 
     /// @notice Whether a snapshot with `marketHash` is registered.
