@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.quorum_cases import BAD_QUORUMS
 from tests.trades import builders
 from zksolvency.chain.anvil import AnvilNode
 from zksolvency.chain.keys import ANVIL_DEV_KEY, PRIVATE_KEY_ENV
@@ -23,6 +24,7 @@ from zksolvency.chain.settlement import read_gate, read_settlement
 from zksolvency.cli.main import cli
 from zksolvency.model.market import market_to_json
 from zksolvency.oracle.demo_committee import DEMO_KEYS
+from zksolvency.oracle.signatures_file import read_signatures, signatures_to_text
 from zksolvency.oracle.signer_key import SIGNER_KEY_ENV
 from zksolvency.orders.order import Order, format_order_line
 from zksolvency.state.store import create_state, read_state
@@ -148,6 +150,9 @@ def test_two_batches_settle_on_anvil_in_order_only(venue: Path, node: AnvilNode)
     # The gate does not know the snapshot and nobody signed it: refused, nothing sent.
     unsigned = _invoke(["trades", "settle", str(venue / "batch-0"), "--deployment", str(gate_file)], env)
     assert unsigned.exit_code == 2 and "the gate does not know snapshot" in unsigned.output
+    verify = ["trades", "verify", str(venue / "batch-0"), "--committee", str(COMMITTEE)]
+    nothing = _invoke(verify)
+    assert nothing.exit_code == 1 and "FAIL snapshot signatures: no " in nothing.output, nothing.output
     snapshot = venue / "batch-0" / "market.json"
     sign = [
         "market",
@@ -169,11 +174,20 @@ def test_two_batches_settle_on_anvil_in_order_only(venue: Path, node: AnvilNode)
         env,
     )  # fmt: skip
     assert market_signed.exit_code == 2 and "not a TradeSnapshot" in market_signed.output
+    wrong_type = _invoke([*verify, "--signatures", str(venue / "batch-0" / "market.signatures.json")])
+    assert wrong_type.exit_code == 1 and "not a TradeSnapshot" in wrong_type.output
     assert read_gate(read_settlement(gate_file), node.url).next_batch_id == 0
     for key in DEMO_KEYS[:3]:
         signed = _invoke([*sign, "--for", "trades"], {SIGNER_KEY_ENV: key})
         assert signed.exit_code == 0, signed.output
     assert "(trade snapshot)" in signed.output
+    checked = _invoke(verify)
+    assert checked.exit_code == 0 and "ok   committee quorum" in checked.output, checked.output
+    short = venue / "two-of-five.json"
+    trade_file = venue / "batch-0" / "market.trade-signatures.json"
+    short.write_text(signatures_to_text(BAD_QUORUMS["2 of 5"](read_signatures(trade_file).message)))
+    two = _invoke([*verify, "--signatures", str(short)])
+    assert two.exit_code == 1 and "FAIL committee quorum" in two.output, two.output
     for name in ("batch-0", "batch-1"):
         settled = _invoke(["trades", "settle", str(venue / name), "--deployment", str(gate_file)], env)
         assert settled.exit_code == 0, settled.output

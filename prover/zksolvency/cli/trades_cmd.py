@@ -113,16 +113,37 @@ def prove_cmd(
 
 @trades.command("verify")
 @click.argument("folder", type=_DIR)
+@click.option(
+    "--committee",
+    "committee_file",
+    type=_FILE,
+    default=None,
+    help="committee.json: also check that k of its members signed the batch's snapshot (TradeSnapshot).",
+)
+@click.option(
+    "--signatures",
+    type=_FILE,
+    default=None,
+    help="With --committee: the trade signatures file (default: FOLDER/market.trade-signatures.json).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print every check as JSON.")
 @handle_errors
-def verify_cmd(folder: Path, as_json: bool) -> None:
+def verify_cmd(folder: Path, committee_file: Path | None, signatures: Path | None, as_json: bool) -> None:
     """Check a proven batch FOLDER alone: public signals, snapshot hash, header, commitment, key, proof.
+
+    With --committee, also what the gate checks before it accepts the batch's snapshot:
+    the signatures are a TradeSnapshot of exactly FOLDER/market.json and the batch's
+    snapshot hash, and k distinct committee members made them (docs/oracle.md).
 
     Exit 0 when every check passes, 1 when one fails (named), 2 when the folder is malformed.
     """
+    from zksolvency.oracle.committee import read_committee
     from zksolvency.trades.verify_batch import verify_batch_folder
 
-    report = verify_batch_folder(folder)
+    if signatures is not None and committee_file is None:
+        fail("--signatures needs --committee (the signatures are counted against a committee)")
+    committee = read_committee(committee_file) if committee_file is not None else None
+    report = verify_batch_folder(folder, committee=committee, signatures=signatures)
     if as_json:
         checks = [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks]
         click.echo(json.dumps({"ok": report.ok, "checks": checks}, indent=2))

@@ -9,6 +9,14 @@ Checks, each reported by name with its reason:
 * ``verification key``: its SHA-256 is the one recorded for the circuit;
 * ``proof``: the Groth16 proof verifies for ``(public[0], header)``.
 
+Given the oracle committee (``--committee``), two more, as the gate applies them on chain:
+
+* ``snapshot signatures``: the signatures file (``market.trade-signatures.json`` in the folder,
+  or ``--signatures``) holds a ``TradeSnapshot`` message about exactly the folder's
+  ``market.json`` at the circuit's ``A, I, S`` and the batch's snapshot hash;
+* ``committee quorum``: ``k`` valid signatures of distinct members, for the committee's chain
+  (:func:`zksolvency.oracle.quorum.check_quorum`, the gate's rule).
+
 What this cannot check alone: that ``old_root`` is the gate's root (``trades settle`` and the
 chain do), and which trades the commitment binds (the operator keeps them private).
 """
@@ -18,8 +26,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from zksolvency.errors import FormatError
 from zksolvency.groth16.verify import verify
 from zksolvency.model.market import read_market
+from zksolvency.oracle.committee import Committee
+from zksolvency.oracle.quorum import check_quorum
+from zksolvency.oracle.signatures_file import SignedSnapshot, default_signatures_path, read_signatures
+from zksolvency.oracle.snapshot_message import message_problems
+from zksolvency.oracle.typed_data import TradeSnapshotMessage
 from zksolvency.state.batch_public import batch_header, settlement_public_input
 from zksolvency.trades.batch_folder import MARKET, read_batch_files, vkey_sha256
 from zksolvency.trades.size import TradeCircuitSize
@@ -45,8 +59,43 @@ class BatchReport:
         return all(c.ok for c in self.checks)
 
 
-def verify_batch_folder(folder: str | Path, backend: str | None = None) -> BatchReport:
-    """Check the batch folder (``FormatError`` when it is malformed, a failing check when it is wrong)."""
+def _signature_checks(
+    path: Path, size: TradeCircuitSize, snapshot: int, committee: Committee, signatures: Path | None
+) -> list[Check]:
+    """``snapshot signatures`` and ``committee quorum`` (see the module docstring)."""
+    file = signatures or default_signatures_path(path / MARKET, trades=True)
+    if not file.is_file():
+        return [
+            Check("snapshot signatures", False, f"no {file}: the committee's signatures are not here"),
+            Check("committee quorum", False, "no signatures to count"),
+        ]
+    try:
+        signed: SignedSnapshot = read_signatures(file)
+    except FormatError as exc:
+        return [Check("snapshot signatures", False, str(exc)), Check("committee quorum", False, "not read")]
+    shape = (size.assets, size.instruments, size.scenarios)
+    problems = message_problems(
+        signed.message, (path / MARKET).read_bytes(), str(path / MARKET), shape, expect="TradeSnapshot"
+    )
+    if isinstance(signed.message, TradeSnapshotMessage) and signed.message.snapshot_hash != snapshot:
+        problems.append(f"the signed snapshotHash is not the batch's ({snapshot})")
+    about = Check(
+        "snapshot signatures",
+        not problems,
+        "; ".join(problems) or f"{file.name}: a TradeSnapshot of market.json and this batch's snapshot hash",
+    )
+    quorum = check_quorum(signed, committee)
+    return [about, Check("committee quorum", quorum.ok, quorum.reason)]
+
+
+def verify_batch_folder(
+    folder: str | Path,
+    backend: str | None = None,
+    committee: Committee | None = None,
+    signatures: Path | None = None,
+) -> BatchReport:
+    """Check the batch folder (``FormatError`` when it is malformed, a failing check when it is wrong);
+    with ``committee``, also the snapshot's signatures (``signatures``: their file, default in the folder)."""
     path = Path(folder)
     batch, proof, public, vkey = read_batch_files(path)
     checks: list[Check] = []
@@ -95,4 +144,6 @@ def verify_batch_folder(folder: str | Path, backend: str | None = None) -> Batch
     )
     answer = verify(vkey, [commitment, header], proof, backend)
     check("proof", bool(answer), answer.reason)
+    if committee is not None:
+        checks += _signature_checks(path, size, snapshot, committee, signatures)
     return BatchReport(path, tuple(checks))
