@@ -45,8 +45,10 @@ def repeated_signer(m: SnapshotMessage) -> SignedSnapshot:
 def over_another_hash(m: SnapshotMessage) -> SignedSnapshot:
     """Signature 1 is member 1's, but over another hash (the one the contract registers under:
     the market hash, or a trade message's snapshot hash)."""
-    field = "snapshot_hash" if isinstance(m, TradeSnapshotMessage) else "market_hash"
-    other = dataclasses.replace(m, **{field: m.key + 1})
+    if isinstance(m, TradeSnapshotMessage):
+        other: SnapshotMessage = dataclasses.replace(m, snapshot_hash=m.snapshot_hash + 1)
+    else:
+        other = dataclasses.replace(m, market_hash=m.market_hash + 1)
     return _swap(sign_with(m, DEMO_KEYS[:3]), 1, sign_with(other, DEMO_KEYS[1:2]))
 
 

@@ -361,7 +361,7 @@ def test_registering_a_snapshot_twice_another_shape_or_at_r_reverts(gate: Settle
     signed = three_of_five(0x44)
     for index, name in ((0, "snapshotHash"), (1, "marketHash")):
         raw = list(signed.message.as_tuple())
-        raw[index] = int(raw[index]) + R  # type: ignore[call-overload]
+        raw[index] = int(raw[index]) + R
         err = _register_raw(gate, tuple(raw), signed)
         assert (
             isinstance(err, GateRejected) and err.error == "NotAFieldElement" and err.args_decoded[0] == name

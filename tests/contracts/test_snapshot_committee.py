@@ -20,7 +20,7 @@ from web3 import Web3
 from zksolvency.bn254 import R
 from zksolvency.chain.artifact import REGISTRY, ContractsArtifact
 from zksolvency.chain.deploy import Deployment
-from zksolvency.chain.errors import ContractRejected
+from zksolvency.chain.errors import ChainError, ContractRejected
 from zksolvency.chain.keys import ANVIL_DEV_KEY
 from zksolvency.chain.registry import registry_contract
 from zksolvency.chain.snapshots import read_committee, read_snapshot, register_snapshot
@@ -28,7 +28,12 @@ from zksolvency.chain.tx import transact
 from zksolvency.oracle.demo_committee import DEMO_ADDRESSES, DEMO_KEYS, demo_committee, sign_with
 from zksolvency.oracle.signature import SECP256K1_N, SignatureProblem, recover_signer
 from zksolvency.oracle.signatures_file import SignatureEntry, SignedSnapshot
-from zksolvency.oracle.typed_data import domain_separator, snapshot_digest, typed_data_json
+from zksolvency.oracle.typed_data import (
+    TradeSnapshotMessage,
+    domain_separator,
+    snapshot_digest,
+    typed_data_json,
+)
 
 from ..quorum_cases import BAD_QUORUMS, OUTSIDER
 from .conftest import CHAIN_ID, snapshot_message
@@ -114,6 +119,20 @@ def test_a_bad_quorum_is_refused_on_chain(deployment: Deployment, case: str) -> 
     assert refused.args_decoded[: len(args)] == args
     if error == "NotACommitteeMember":  # the recovered address is no member's
         assert refused.args_decoded[1] not in DEMO_ADDRESSES
+
+
+def test_the_gates_trade_signatures_do_not_register_a_market_snapshot(deployment: Deployment) -> None:
+    """The twin of the gate's test: a TradeSnapshot quorum over the same values is refused in
+    Python, and its signatures sent with the MarketSnapshot struct recover other addresses."""
+    m = MESSAGE
+    trade = TradeSnapshotMessage(
+        m.market_hash, m.assets, m.instruments, m.scenarios, m.snapshot_sha256, m.snapshot_time, 0x42
+    )
+    trade_signed = sign_with(trade, DEMO_KEYS[:3])
+    with pytest.raises(ChainError, match="TradeSnapshot message; the registry registers MarketSnapshot"):
+        register_snapshot(deployment, None, ANVIL_DEV_KEY, trade_signed)
+    refused = _refused(deployment, dataclasses.replace(trade_signed, message=MESSAGE))
+    assert refused.error == "NotACommitteeMember" and refused.args_decoded[1] not in DEMO_ADDRESSES
 
 
 def test_a_refused_registration_sent_anyway_reverts(deployment: Deployment, outsider: LocalAccount) -> None:
