@@ -29,6 +29,7 @@ def test_demo_without_native_proves_the_small_round_and_says_so(
     assert "on-chain audit:  3 checks, 0 failed" in result.stdout
     assert "proven with trades-test" in result.stdout and ", verified" in result.stdout
     assert "settled on SettlementGate (" in result.stdout and "gate root = the state root" in result.stdout
+    assert "snapshot signed by 3 of 5 DEMO committee members (TradeSnapshot), registered" in result.stdout
     names = (
         "bundle/manifest.json",
         "bundle/root.proof.json",

@@ -8,6 +8,7 @@ import click
 
 from zksolvency.cli.common import EXIT_NEGATIVE, fail, handle_errors, warn
 from zksolvency.cli.round import ProgressBar
+from zksolvency.oracle.demo_committee import DEMO_MEMBERS, DEMO_THRESHOLD
 from zksolvency.pipeline.demo import run_round_demo
 
 
@@ -83,6 +84,8 @@ def demo(out_dir: Path, ptau_path: Path | None) -> None:
         f"{'verified' if trades.verified.ok else 'NOT VERIFIED'}"
     )
     click.echo(
+        f"                 snapshot signed by {DEMO_THRESHOLD} of {DEMO_MEMBERS} DEMO committee members "
+        "(TradeSnapshot), registered;\n"
         f"                 settled on SettlementGate ({trades.settled.gas_used:,} gas): gate root "
         f"{'= the state root' if trades.ok else 'DIFFERS from the state root'}; anvil stopped"
     )
