@@ -36,14 +36,16 @@ from zksolvency.chain.verifier_render import verification_key_hash
 from zksolvency.circuit.formats.snarkjs_json import read_proof, read_vkey
 from zksolvency.errors import InputError
 from zksolvency.oracle.committee import Committee
-from zksolvency.oracle.signatures_file import default_signatures_path, read_signatures
-from zksolvency.oracle.snapshot_message import message_problems
-from zksolvency.oracle.typed_data import TradeSnapshotMessage
+from zksolvency.oracle.signatures_file import read_signatures
 from zksolvency.round.circuits import prepare_keys
 from zksolvency.state.store import read_state
 from zksolvency.trades.batch_folder import MARKET, PROOF, VKEY, read_batch
 from zksolvency.trades.circuits import choose_trade_circuit, trade_circuit
-from zksolvency.trades.verify_batch import verify_batch_folder
+from zksolvency.trades.verify_batch import (
+    trade_signature_problems,
+    trade_signatures_path,
+    verify_batch_folder,
+)
 
 Say = Callable[[str], None]
 
@@ -101,7 +103,7 @@ def _register_snapshot(
     key: str,
 ) -> None:
     """Register the folder's snapshot with the committee's signatures, after checking them here."""
-    path = signatures or default_signatures_path(folder / MARKET, trades=True)
+    path = trade_signatures_path(folder, signatures)
     if not path.is_file():
         raise InputError(
             f"{folder}: the gate does not know snapshot {snapshot_hash}, and there is no {path}: give "
@@ -109,15 +111,7 @@ def _register_snapshot(
             "(zksolvency market sign --for trades)"
         )
     signed = read_signatures(path)
-    problems = message_problems(
-        signed.message,
-        (folder / MARKET).read_bytes(),
-        str(folder / MARKET),
-        deployment.shape,
-        expect=TradeSnapshotMessage.PRIMARY_TYPE,
-    )
-    if isinstance(signed.message, TradeSnapshotMessage) and signed.message.snapshot_hash != snapshot_hash:
-        problems.append(f"the signed snapshotHash is not the batch's ({snapshot_hash})")
+    problems = trade_signature_problems(folder, signed, deployment.shape, snapshot_hash)
     if problems:
         raise InputError(f"{path} is not about {folder / MARKET}: {'; '.join(problems)}; nothing was sent")
     register_trade_snapshot(deployment, rpc_url, key, signed)

@@ -59,11 +59,31 @@ class BatchReport:
         return all(c.ok for c in self.checks)
 
 
+def trade_signatures_path(folder: Path, signatures: Path | None = None) -> Path:
+    """``signatures``, else the batch folder's ``market.trade-signatures.json``."""
+    return signatures or default_signatures_path(folder / MARKET, trades=True)
+
+
+def trade_signature_problems(
+    folder: Path, signed: SignedSnapshot, shape: tuple[int, int, int], snapshot: int
+) -> list[str]:
+    """How ``signed`` differs from a ``TradeSnapshot`` of exactly ``folder``'s ``market.json`` at
+    ``shape`` with the batch's ``snapshot`` hash (empty: it is that); the rule ``trades settle``
+    applies before it registers a snapshot, and ``snapshot signatures`` below."""
+    market = folder / MARKET
+    problems = message_problems(
+        signed.message, market.read_bytes(), str(market), shape, expect=TradeSnapshotMessage.PRIMARY_TYPE
+    )
+    if isinstance(signed.message, TradeSnapshotMessage) and signed.message.snapshot_hash != snapshot:
+        problems.append(f"the signed snapshotHash is not the batch's ({snapshot})")
+    return problems
+
+
 def _signature_checks(
     path: Path, size: TradeCircuitSize, snapshot: int, committee: Committee, signatures: Path | None
 ) -> list[Check]:
     """``snapshot signatures`` and ``committee quorum`` (see the module docstring)."""
-    file = signatures or default_signatures_path(path / MARKET, trades=True)
+    file = trade_signatures_path(path, signatures)
     if not file.is_file():
         return [
             Check("snapshot signatures", False, f"no {file}: the committee's signatures are not here"),
@@ -73,12 +93,9 @@ def _signature_checks(
         signed: SignedSnapshot = read_signatures(file)
     except FormatError as exc:
         return [Check("snapshot signatures", False, str(exc)), Check("committee quorum", False, "not read")]
-    shape = (size.assets, size.instruments, size.scenarios)
-    problems = message_problems(
-        signed.message, (path / MARKET).read_bytes(), str(path / MARKET), shape, expect="TradeSnapshot"
+    problems = trade_signature_problems(
+        path, signed, (size.assets, size.instruments, size.scenarios), snapshot
     )
-    if isinstance(signed.message, TradeSnapshotMessage) and signed.message.snapshot_hash != snapshot:
-        problems.append(f"the signed snapshotHash is not the batch's ({snapshot})")
     about = Check(
         "snapshot signatures",
         not problems,
