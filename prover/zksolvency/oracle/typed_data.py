@@ -88,6 +88,7 @@ class SnapshotMessage:
 
     PRIMARY_TYPE: ClassVar[str] = "MarketSnapshot"
     TYPE: ClassVar[str] = SNAPSHOT_TYPE
+    TYPEHASH: ClassVar[bytes] = SNAPSHOT_TYPEHASH
 
     market_hash: int
     assets: int
@@ -130,11 +131,6 @@ class SnapshotMessage:
             self.snapshot_time,
         )
 
-    @property
-    def key(self) -> int:
-        """The value the contract registers the snapshot under (here the market hash)."""
-        return self.market_hash
-
 
 @dataclass(frozen=True)
 class TradeSnapshotMessage(SnapshotMessage):
@@ -142,6 +138,7 @@ class TradeSnapshotMessage(SnapshotMessage):
 
     PRIMARY_TYPE: ClassVar[str] = "TradeSnapshot"
     TYPE: ClassVar[str] = TRADE_SNAPSHOT_TYPE
+    TYPEHASH: ClassVar[bytes] = TRADE_SNAPSHOT_TYPEHASH
 
     snapshot_hash: int
 
@@ -156,11 +153,6 @@ class TradeSnapshotMessage(SnapshotMessage):
     def as_tuple(self) -> tuple[int | bytes, ...]:
         """The message as the contract's ``TradeSnapshot`` struct argument."""
         return (self.snapshot_hash, *super().as_tuple())
-
-    @property
-    def key(self) -> int:
-        """The value the settlement gate registers the snapshot under: the trade snapshot hash."""
-        return self.snapshot_hash
 
 
 def domain_separator(chain_id: int) -> bytes:
@@ -182,7 +174,7 @@ def _members(type_string: str) -> list[tuple[str, str]]:
 def struct_hash(message: SnapshotMessage) -> bytes:
     """``hashStruct(MarketSnapshot or TradeSnapshot, message)``, by the message's class."""
     types = ["bytes32", *(t for t, _ in _members(message.TYPE))]
-    return keccak(abi_encode(types, [keccak(text=message.TYPE), *message.as_tuple()]))
+    return keccak(abi_encode(types, [message.TYPEHASH, *message.as_tuple()]))
 
 
 def signable(message: SnapshotMessage, chain_id: int) -> SignableMessage:
