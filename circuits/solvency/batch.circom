@@ -8,11 +8,12 @@ include "../lib/sumtree.circom";
 include "circomlib/circuits/poseidon.circom";
 
 /*
- * SolvencyBatch(A, I, S, B)
+ * SolvencyBatch(A, I, S, B, L)
  *
  * Inputs:      the market: price[A], weight[A], mark[I], shock[I][S]
- *              the accounts: idCommitment[B], balance[B][A], size[B][I], costTotal[B]
- *              (padding account: idCommitment 0 and every value 0)
+ *              the accounts of the live slots: idCommitment[L], balance[L][A],
+ *              size[L][I], costTotal[L] (padding account: idCommitment 0 and every
+ *              value 0); slots L..B-1 hold the padding account, fixed here
  *              roundId: the round the batch is proven for (any field element here;
  *              SolvencyRoot range-checks it into 64 bits)
  * Outputs:     commitment      Poseidon(root, sumsHash, marketHash, roundId): the ONE
@@ -24,11 +25,20 @@ include "circomlib/circuits/poseidon.circom";
  *              sumsHash        HashVector(A + I + 1)(balanceSum, positionSum, costSum)
  *              marketHash      MarketHash(A, I, S) of the market inputs
  *              leaf[B], equity[B], requirement[B]  per account
- * Parameters:  A, I, S >= 1; B a power of four (1, 4, 16, 64, ...), at most 4^9
+ * Parameters:  A, I, S >= 1; B a power of four (1, 4, 16, 64, ...), at most 4^9: the
+ *              slots of the batch's tree; L with 1 <= L <= B: the live slots, those
+ *              that may hold an account. L < B trades B - L accounts per proof for
+ *              constraints: a fixed padding slot is constants only (no rule, and its
+ *              leaf and every node above padding alone fold to constants under
+ *              --O2), so a batch of L accounts fits a smaller domain while its tree,
+ *              commitment and inclusion paths stay those of B slots.
  * Proves:      every account of the batch satisfies spec/MARGIN.md's rule
  *              (equity >= requirement, inputs in range) against the hashed market;
  *              leaf, root and sums are computed from exactly those accounts; the
- *              commitment names the round, so a batch proof serves one round only.
+ *              commitment names the round, so a batch proof serves one round only;
+ *              slots L..B-1 hold the padding account (what a batch of B slots with
+ *              those slots padded commits to: the same tree, hence the same
+ *              commitment for the same accounts).
  * Assumes:     the market's ranges are checked by whoever recomputes marketHash
  *              (see AccountMargin). Sums: each balance is in [0, 2^64) and each
  *              size in (-2^64, 2^64) (range-checked by AccountMargin), so a node at
@@ -47,7 +57,7 @@ include "circomlib/circuits/poseidon.circom";
  * node would show each holder the cost totals of the three accounts beside them on
  * their inclusion path; this way a holder sees only the batch's cost sum.
  */
-template SolvencyBatch(A, I, S, B) {
+template SolvencyBatch(A, I, S, B, L) {
     var depth = 0;
     var width = 1;
     while (width < B) {
@@ -55,6 +65,7 @@ template SolvencyBatch(A, I, S, B) {
         width *= 4;
     }
     assert(B >= 1 && width == B && depth <= 9);
+    assert(L >= 1 && L <= B);
     var K = A + I;
     var NODES = (4 * B - 1) \ 3;
     var FIRST_LEAF = (B - 1) \ 3;
@@ -63,10 +74,10 @@ template SolvencyBatch(A, I, S, B) {
     signal input weight[A];
     signal input mark[I];
     signal input shock[I][S];
-    signal input idCommitment[B];
-    signal input balance[B][A];
-    signal input size[B][I];
-    signal input costTotal[B];
+    signal input idCommitment[L];
+    signal input balance[L][A];
+    signal input size[L][I];
+    signal input costTotal[L];
     signal input roundId;
 
     signal output commitment;
@@ -100,10 +111,10 @@ template SolvencyBatch(A, I, S, B) {
         priceWeight[a] <== price[a] * weight[a];
     }
 
-    // 3. The rule for each account, and its leaf.
-    component margin[B];
+    // 3. The rule for each live slot's account, and its leaf.
+    component margin[L];
     component leaves[B];
-    for (var b = 0; b < B; b++) {
+    for (var b = 0; b < L; b++) {
         margin[b] = AccountMargin(A, I, S);
         leaves[b] = AccountLeaf(A, I);
         leaves[b].idCommitment <== idCommitment[b];
@@ -127,16 +138,41 @@ template SolvencyBatch(A, I, S, B) {
         leaf[b] <== leaves[b].out;
     }
 
+    // 3b. Fixed padding slots (no input): the padding account's leaf, hashed from
+    //     constants, so it and every node above padding alone are constants after --O2.
+    for (var b = L; b < B; b++) {
+        leaves[b] = AccountLeaf(A, I);
+        leaves[b].idCommitment <== 0;
+        leaves[b].costTotal <== 0;
+        for (var a = 0; a < A; a++) {
+            leaves[b].balance[a] <== 0;
+        }
+        for (var i = 0; i < I; i++) {
+            leaves[b].size[i] <== 0;
+        }
+        equity[b] <== 0;
+        requirement[b] <== 0;
+        leaf[b] <== leaves[b].out;
+    }
+
     // 4. The Merkle sum subtree, bottom-up ((B - 1) / 3 nodes), and the cost sum.
     signal hashes[NODES];
     signal sums[NODES][K];
     for (var b = 0; b < B; b++) {
         hashes[FIRST_LEAF + b] <== leaf[b];
         for (var a = 0; a < A; a++) {
-            sums[FIRST_LEAF + b][a] <== balance[b][a];
+            if (b < L) {
+                sums[FIRST_LEAF + b][a] <== balance[b][a];
+            } else {
+                sums[FIRST_LEAF + b][a] <== 0;
+            }
         }
         for (var i = 0; i < I; i++) {
-            sums[FIRST_LEAF + b][A + i] <== size[b][i];
+            if (b < L) {
+                sums[FIRST_LEAF + b][A + i] <== size[b][i];
+            } else {
+                sums[FIRST_LEAF + b][A + i] <== 0;
+            }
         }
     }
     component node[B > 1 ? FIRST_LEAF : 1];
@@ -168,7 +204,7 @@ template SolvencyBatch(A, I, S, B) {
         positionSum[i] <== sums[0][A + i];
     }
     var costAcc = 0;
-    for (var b = 0; b < B; b++) {
+    for (var b = 0; b < L; b++) {
         costAcc += costTotal[b];
     }
     costSum <== costAcc;
@@ -189,7 +225,7 @@ template SolvencyBatch(A, I, S, B) {
 }
 
 /*
- * SolvencyBatchMain(A, I, S, B)
+ * SolvencyBatchMain(A, I, S, B, L)
  *
  * Inputs:      as SolvencyBatch, all private
  * Outputs:     commitment, the only public signal
@@ -197,20 +233,20 @@ template SolvencyBatch(A, I, S, B) {
  *              verifier learns only Poseidon(root, sumsHash, marketHash, roundId),
  *              which the root proof binds to the round's global root.
  */
-template SolvencyBatchMain(A, I, S, B) {
+template SolvencyBatchMain(A, I, S, B, L) {
     signal input price[A];
     signal input weight[A];
     signal input mark[I];
     signal input shock[I][S];
-    signal input idCommitment[B];
-    signal input balance[B][A];
-    signal input size[B][I];
-    signal input costTotal[B];
+    signal input idCommitment[L];
+    signal input balance[L][A];
+    signal input size[L][I];
+    signal input costTotal[L];
     signal input roundId;
     signal output commitment;
 
     // 1. The whole statement.
-    component batch = SolvencyBatch(A, I, S, B);
+    component batch = SolvencyBatch(A, I, S, B, L);
     batch.price <== price;
     batch.weight <== weight;
     batch.mark <== mark;

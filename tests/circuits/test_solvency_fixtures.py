@@ -84,12 +84,12 @@ def _compile(source: str, name: str) -> Circuit:
 
 @functools.cache
 def debug_batch(size: CircuitSize = SMALL) -> Circuit:
-    """``SolvencyBatch(A, I, S, B)`` itself as main: every output public and readable."""
+    """``SolvencyBatch(A, I, S, B, L)`` itself as main: every output public and readable."""
     source = (
         "pragma circom 2.1.6;\n"
         f'include "{SOLVENCY / "batch.circom"}";\n'
         f"component main = SolvencyBatch({size.assets}, {size.instruments}, "
-        f"{size.scenarios}, {size.batch});\n"
+        f"{size.scenarios}, {size.batch}, {size.live});\n"
     )
     return _compile(source, "debug_batch")
 
@@ -117,7 +117,7 @@ def unchecked_batch(size: CircuitSize = SMALL) -> Circuit:
     main.write_text(
         'pragma circom 2.1.6;\ninclude "batch.circom";\n'
         f"component main = SolvencyBatch({size.assets}, {size.instruments}, "
-        f"{size.scenarios}, {size.batch});\n"
+        f"{size.scenarios}, {size.batch}, {size.live});\n"
     )
     compiled = compile_circuit(main, out_dir=folder / "build")
     return Circuit(

@@ -11,7 +11,8 @@ One function per input group; the layouts are the circuits' (see the headers of
   ``A`` and ``I``, and ``costTotal``, the sum of its costs (the rule uses the costs
   only through that sum; see ``circuits/solvency/account.circom``); negative values
   stay negative Python ints (the witness calculator encodes ``x < 0`` as ``r + x``);
-* padding accounts, up to the batch size ``B``: commitment 0 and every value 0;
+* padding accounts, up to the live slots ``L`` (the batch size ``B`` unless the
+  circuit fixes slots ``L..B-1`` to padding): commitment 0 and every value 0;
 * ``roundId``, the round the batch is proven for (its commitment names it).
 
 The account id never enters a circuit: only ``Poseidon(id_field_element(id), salt)``
@@ -47,18 +48,32 @@ def is_power_of_four(n: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class CircuitSize:
-    """The template parameters of a solvency batch circuit."""
+    """The template parameters ``(A, I, S, B, L)`` of a solvency batch circuit.
+
+    ``batch`` (``B``) is the number of slots of the batch's sum tree, a power of four;
+    ``live`` (``L``, ``1 <= L <= B``, 0 for ``B``) is how many of them may hold an
+    account: the accounts one batch proof carries. Slots ``L..B-1`` are fixed to the
+    padding account in the circuit, so a batch's tree, commitment and inclusion paths
+    are those of ``B`` slots whatever ``L`` is.
+    """
 
     assets: int
     instruments: int
     scenarios: int
     batch: int
+    live: int = 0
 
     def __post_init__(self) -> None:
-        if min(self.assets, self.instruments, self.scenarios, self.batch) < 1:
+        if self.live == 0:
+            object.__setattr__(self, "live", self.batch)
+        if min(self.assets, self.instruments, self.scenarios, self.batch, self.live) < 1:
             raise ValueError(f"circuit size {self}: every parameter must be at least 1")
         if not is_power_of_four(self.batch):
             raise ValueError(f"circuit size {self}: the batch size must be a power of four (1, 4, 16, ...)")
+        if self.live > self.batch:
+            raise ValueError(
+                f"circuit size {self}: the live slots ({self.live}) exceed the batch's slots ({self.batch})"
+            )
 
     def check_market(self, market: Market) -> None:
         """Raise ``ValueError`` unless ``market`` fits (possibly padded) in this size."""
@@ -125,9 +140,12 @@ def account_values(account: Account, size: CircuitSize) -> tuple[list[int], list
 
 
 def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSize, round_id: int) -> Inputs:
-    """The full input of ``SolvencyBatch(A, I, S, B)`` for round ``round_id``; missing accounts pad."""
-    if len(entries) > size.batch:
-        raise ValueError(f"{len(entries)} accounts do not fit a batch of {size.batch}")
+    """The full input of ``SolvencyBatch(A, I, S, B, L)`` for round ``round_id``.
+
+    One entry per live slot: ``entries`` in order, then padding accounts up to ``L``.
+    """
+    if len(entries) > size.live:
+        raise ValueError(f"{len(entries)} accounts do not fit a batch of {size.live}")
     inputs = market_inputs(market, size)
     commitments: list[int] = []
     balances: list[list[int]] = []
@@ -141,7 +159,7 @@ def batch_inputs(market: Market, entries: Sequence[BatchEntry], size: CircuitSiz
         balances.append(bal)
         sizes.append(siz)
         cost_totals.append(cost_total)
-    for _ in range(size.batch - len(entries)):
+    for _ in range(size.live - len(entries)):
         commitments.append(0)
         balances.append([0] * size.assets)
         sizes.append([0] * size.instruments)

@@ -89,7 +89,11 @@ def round_group() -> None:
     help="Circuit size (A, I, S) by its name in circuits/manifest.json: reference or test.",
 )
 @click.option(
-    "--batch-size", type=int, default=None, help="Accounts per batch proof (default: the largest shipped)."
+    "--batch-size",
+    type=int,
+    default=None,
+    help="Accounts per batch proof, one of the shape's shipped batch circuits (default: the one the "
+    "manifest marks default, reference-b52 for the reference shape: 52 accounts in a 2^18 domain).",
 )
 @click.option(
     "--workers", type=click.IntRange(min=1), default=None, help="Prover processes (default: all cores)."

@@ -1,7 +1,7 @@
 """One batch in Python: its padded leaves, its sum tree and its public commitment.
 
-Mirrors ``SolvencyBatch(A, I, S, B)``: the accounts of ``entries`` in order, then
-padding accounts up to ``B``; the tree over their leaves; the commitment the batch
+Mirrors ``SolvencyBatch(A, I, S, B, L)``: the accounts of ``entries`` in order (at
+most ``L``), then padding accounts up to ``B``; the tree over their leaves; the commitment the batch
 proof makes public for one round id. The cost sum is not in the tree: it is the plain
 sum of the leaves' cost totals, which each leaf hash binds (see ``SolvencyBatch``). The
 tests check each value against the circuit's witness.
@@ -20,9 +20,9 @@ from zksolvency.model.market import Market
 
 
 def batch_leaves(entries: Sequence[BatchEntry], size: CircuitSize) -> list[LeafValues]:
-    """The batch's ``B`` leaves: one per entry, then padding."""
-    if len(entries) > size.batch:
-        raise ValueError(f"{len(entries)} accounts do not fit a batch of {size.batch}")
+    """The batch's ``B`` leaves: one per entry (at most ``L``), then padding."""
+    if len(entries) > size.live:
+        raise ValueError(f"{len(entries)} accounts do not fit a batch of {size.live}")
     leaves = [leaf_values(entry.commitment, entry.account, size) for entry in entries]
     return leaves + [padding_leaf(size)] * (size.batch - len(entries))
 

@@ -16,7 +16,8 @@ Layout (every proof and key in the snarkjs formats)::
 ``manifest.json`` (``format`` ``zksolvency-bundle/2``; every big integer a decimal string):
 ``round_id``; ``market`` (file, SHA-256 of its bytes, ``hash`` = MarketHash of the snapshot
 padded to the circuit); ``circuits.batch`` / ``circuits.root`` (name, size, constraints,
-SHA-256 of ``.r1cs``, ``.zkey`` and of the verification key file, its path); ``setup``
+SHA-256 of ``.r1cs``, ``.zkey`` and of the verification key file, its path; a batch
+circuit whose last slots are fixed padding adds ``live``, the accounts per batch); ``setup``
 (whether the keys come from an UNSAFE dev ptau); ``accounts`` (the count, or the
 ``--pad-to`` count with ``padded: true``); ``batches`` (per batch its commitment
 ``Poseidon(root, sums hash, market hash, round id)`` and files); ``levels`` (per level of
@@ -293,13 +294,19 @@ class Bundle:
         )
 
     def batch_size(self) -> CircuitSize:
-        """The batch circuit's template parameters ``(A, I, S, B)`` as the manifest records them."""
+        """The batch circuit's template parameters ``(A, I, S, B, L)`` as the manifest records them.
+
+        ``live`` (``L``) is recorded only where it is not ``B``.
+        """
+        recorded = self.field("circuits", "batch")
+        has_live = isinstance(recorded, dict) and "live" in recorded
         try:
             return CircuitSize(
                 self.integer("circuits", "batch", "assets"),
                 self.integer("circuits", "batch", "instruments"),
                 self.integer("circuits", "batch", "scenarios"),
                 self.integer("circuits", "batch", "batch"),
+                self.integer("circuits", "batch", "live") if has_live else 0,
             )
         except ValueError as exc:
             raise FormatError(f"{self.path / MANIFEST}: circuits.batch: {exc}") from None

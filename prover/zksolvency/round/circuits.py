@@ -1,9 +1,11 @@
 """The circuits of a round: which shipped sizes to use, and their compiled files and keys.
 
-``circuits/manifest.json`` lists the shipped batch circuits (``solvency``: ``A, I, S, B``)
-and root circuits (``root``: ``A, I`` and the number of slots ``NB``). A round uses one
-batch circuit (chosen by shape name and batch size) and the smallest root circuit of
-the same ``A, I`` with at least as many slots as the round has batches.
+``circuits/manifest.json`` lists the shipped batch circuits (``solvency``: ``A, I, S, B``
+and, where fewer than ``B`` slots may hold an account, ``live`` = ``L``) and root circuits
+(``root``: ``A, I`` and the number of slots ``NB``). A round uses one batch circuit
+(chosen by shape name and batch size, the accounts per batch ``L``; without a size, the
+entry marked ``default`` of that shape, else its largest) and the smallest root circuit
+of the same ``A, I`` with at least as many slots as the round has batches.
 
 Keys are made once and kept in the key cache, ``$ZKSOLVENCY_CACHE/round-keys`` (or
 ``~/.cache/zksolvency/round-keys``), one folder per circuit, compiled ``.r1cs`` hash and
@@ -62,17 +64,23 @@ class CircuitEntry:
     scenarios: int = 0
     batch: int = 0
     slots: int = 0
+    #: Slots that may hold an account (batch circuits; 0: all ``batch`` of them).
+    live: int = 0
+    #: The shape's batch circuit when ``round prove`` is given no ``--batch-size``.
+    default: bool = False
 
     @property
     def size(self) -> CircuitSize:
         """The batch circuit's template parameters (batch circuits only)."""
-        return CircuitSize(self.assets, self.instruments, self.scenarios, self.batch)
+        return CircuitSize(self.assets, self.instruments, self.scenarios, self.batch, self.live)
 
     def describe(self) -> dict[str, object]:
-        """The entry as the bundle manifest records it."""
+        """The entry as the bundle manifest records it (``live`` only where it is not ``batch``)."""
         out: dict[str, object] = {"name": self.name, "assets": self.assets, "instruments": self.instruments}
         if self.batch:
             out.update(scenarios=self.scenarios, batch=self.batch)
+            if self.live and self.live != self.batch:
+                out.update(live=self.live)
         else:
             out.update(slots=self.slots)
         return out
@@ -85,23 +93,25 @@ class Manifest:
     nodes: tuple[CircuitEntry, ...] = ()
 
     def batch_circuit(self, shape: str, batch: int | None) -> CircuitEntry:
-        """The batch circuit with the shape ``(A, I, S)`` of entry ``shape`` and batch size ``batch``.
+        """The batch circuit with the shape ``(A, I, S)`` of entry ``shape`` and ``batch`` accounts.
 
-        ``batch`` ``None``: the largest shipped batch of that shape.
+        ``batch`` is the accounts one batch proof carries (``L``); ``None``: the shape's
+        entry marked ``default``, else its largest.
         """
         named = [e for e in self.batches if e.name == shape]
         if not named:
             raise SetupError(f"no circuit size {shape!r} in {MANIFEST.name} (choose from: {self.shapes()})")
         dims = (named[0].assets, named[0].instruments, named[0].scenarios)
         same = sorted(
-            (e for e in self.batches if (e.assets, e.instruments, e.scenarios) == dims), key=lambda e: e.batch
+            (e for e in self.batches if (e.assets, e.instruments, e.scenarios) == dims),
+            key=lambda e: (e.size.live, e.batch),
         )
         if batch is None:
-            return same[-1]
+            return next((e for e in same if e.default), same[-1])
         for entry in same:
-            if entry.batch == batch:
+            if entry.size.live == batch:
                 return entry
-        shipped = ", ".join(str(e.batch) for e in same)
+        shipped = ", ".join(str(e.size.live) for e in same)
         raise SetupError(f"circuit size {shape!r} ships batch sizes {shipped}, not {batch}")
 
     def root_circuit(self, assets: int, instruments: int, batches: int) -> CircuitEntry:
@@ -149,10 +159,14 @@ class Manifest:
 def _entry(raw: dict[str, object], kind: str) -> CircuitEntry:
     try:
         name, main = str(raw["name"]), REPO / str(raw["main"])
-        ints = {k: int(str(raw.get(k, 0))) for k in ("assets", "instruments", "scenarios", "batch", "slots")}
+        keys = ("assets", "instruments", "scenarios", "batch", "slots", "live")
+        ints = {k: int(str(raw.get(k, 0))) for k in keys}
+        default = raw.get("default", False)
+        if not isinstance(default, bool):
+            raise ValueError(f"default is {default!r}, not true or false")
     except (KeyError, ValueError) as exc:
         raise SetupError(f"{MANIFEST}: malformed {kind} entry {raw!r}: {exc}") from None
-    return CircuitEntry(name, main, **ints)
+    return CircuitEntry(name, main, **ints, default=default)
 
 
 def load_manifest(path: Path = MANIFEST) -> Manifest:

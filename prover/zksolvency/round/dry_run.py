@@ -68,7 +68,7 @@ class DryRunPlan:
 
 def batch_size_of(options: RoundOptions) -> int:
     """Accounts per batch of the circuit ``options`` chooses."""
-    return load_manifest().batch_circuit(options.shape, options.batch_size).batch
+    return load_manifest().batch_circuit(options.shape, options.batch_size).size.live
 
 
 def dry_run_plan(options: RoundOptions) -> DryRunPlan:
@@ -103,7 +103,7 @@ def describe_plan(plan: DryRunPlan) -> list[str]:
     padded = f" ({plan.count} with --pad-to)" if plan.count != plan.accounts else ""
     lines = [
         f"accounts:   {plan.accounts} lines{padded} (counted, not validated: a dry run reads no account)",
-        f"batches:    {shape.batches} of {plan.batch.batch} accounts ({plan.batch.name})",
+        f"batches:    {shape.batches} of {plan.batch.size.live} accounts ({plan.batch.name})",
     ]
     for level in range(1, shape.depth + 1):
         lines.append(

@@ -225,11 +225,11 @@ class RoundPlan:
 
     @property
     def batches(self) -> int:
-        return max(1, -(-len(self.order) // self.size.batch))
+        return max(1, -(-len(self.order) // self.size.live))
 
     def codes(self, batch: int) -> list[int]:
         """The member codes of ``batch``, in leaf order (padding after them is implicit)."""
-        b = self.size.batch
+        b = self.size.live
         return [int(code) for code in self.order[batch * b : (batch + 1) * b]]
 
     def member(self, code: int) -> Member:

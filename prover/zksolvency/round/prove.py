@@ -137,7 +137,7 @@ def choose_circuits(options: RoundOptions, count: int) -> RoundCircuits:
     manifest = load_manifest()
     batch = manifest.batch_circuit(options.shape, options.batch_size)
     size = batch.size
-    n_batches = max(1, -(-count // size.batch))
+    n_batches = max(1, -(-count // size.live))
     roots = manifest.root_slots(size.assets, size.instruments)
     if options.fan_in is not None:
         fan_in = manifest.node_circuit(size.assets, size.instruments, options.fan_in).slots
@@ -324,7 +324,7 @@ def prove_round(options: RoundOptions, say: Say = _quiet, progress: Progress | N
         else ""
     )
     say(
-        f"{index.count} accounts, all solvent; {shape.batches} batches of {size.batch} "
+        f"{index.count} accounts, all solvent; {shape.batches} batches of {size.live} "
         f"({circuits.batch.name}){levels}, root circuit {circuits.root.name}"
     )
     mark = time.perf_counter()

@@ -65,7 +65,7 @@ def decimal(value: object, where: str) -> int:
 
 def total_bounds(size: CircuitSize, batches: int) -> list[tuple[int, int]]:
     """``(low, high)``, inclusive, of each vector entry for ``batches`` proven batches."""
-    accounts = batches * size.batch
+    accounts = batches * size.live
     top64 = accounts * (2**64 - 1)
     top_cost = accounts * (2 ** cost_total_bits(size.instruments) - 1)
     return [(0, top64)] * size.assets + [(-top64, top64)] * size.instruments + [(-top_cost, top_cost)]
@@ -88,7 +88,7 @@ def check_totals(document: object, market: Market, size: CircuitSize, batches: i
     for k, (value, (low, high)) in enumerate(zip(vector, total_bounds(size, batches), strict=True)):
         if not low <= value <= high:
             raise TotalsError(
-                f"totals.vector[{k}] = {value} is outside what {batches} batches of {size.batch} "
+                f"totals.vector[{k}] = {value} is outside what {batches} batches of {size.live} "
                 f"accounts can sum to ({low}..{high})"
             )
 
