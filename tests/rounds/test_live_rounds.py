@@ -19,9 +19,10 @@ from zksolvency.round import RoundResult, audit_bundle, prove_round, verify_incl
 from zksolvency.round.circuits import load_manifest
 from zksolvency.round.inclusion import INDEX_FILE
 
-from .conftest import Inputs, options, signed_sample
+from .conftest import ROUND_ID, Inputs, options, signed_sample
 
 ACCOUNTS = 10
+_COMMITMENT = f"Poseidon(batch root, sums hash, market hash, round {ROUND_ID})"
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +55,31 @@ def test_every_inclusion_verifies_in_a_live_slot(live_round: tuple[Inputs, Round
         assert report.ok, [c.line() for c in report.failed()]
         positions.add(json.loads((result.inclusion_dir / name).read_text())["batch"]["position"])
     assert positions == {0, 1, 2}
+
+
+def test_an_inclusion_moved_to_the_fixed_slot_is_refused(
+    live_round: tuple[Inputs, RoundResult], tmp_path: Path
+) -> None:
+    """Twin of the test above: the same account claiming slot 3, which the circuit fixes to padding,
+    with a consistent path (the padding leaf swapped into the account's slot): the batch root differs."""
+    _inputs, result = live_round
+    index = json.loads((result.inclusion_dir / INDEX_FILE).read_text())
+    account_id, name = next(iter(index.items()))
+    document = json.loads((result.inclusion_dir / name).read_text())
+    batch = document["batch"]
+    (step,) = batch["path"]
+    position = batch["position"]
+    assert position < 3
+    siblings = step["siblings"]  # slots 0..3 but the account's, in order: the last is slot 3's padding
+    others = siblings[:-1]
+    others.insert(position, siblings[-1])
+    batch["position"], step["position"], step["siblings"] = 3, 3, others
+    moved = tmp_path / "moved.json"
+    moved.write_text(json.dumps(document))
+    failed = [c.line() for c in verify_inclusion(result.bundle, moved, account_id).failed()]
+    assert failed == [
+        f"FAIL  batch commitment: {_COMMITMENT} is not the bundle's batch {batch['index']} commitment"
+    ]
 
 
 def test_more_live_slots_than_the_tree_has_is_refused(
