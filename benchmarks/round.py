@@ -9,10 +9,11 @@ kept) against examples/market.json. Keys are made (or taken from the cache) befo
 clock starts. Each configuration (count x executor x workers) runs ``round prove`` in a
 fresh process, so that its memory is its own; a sampler reads, every 0.2 s, the resident
 memory of that process, its children (the process pool's workers) and, for Ray, every
-``ray::`` process, and keeps the peak of their sum. The row gives the whole round's wall
-time (reading, batch proofs, levels, root, inclusion files and bundle, not compile and
-setup), accounts per second, the batch proofs' share, and that peak. An audit of each
-bundle follows, timed separately.
+``ray::`` process, and keeps the peak of their sum (and of their proportional sizes, read at
+most once a second); it records its own CPU time, which it takes from the round. The row
+gives the whole round's wall time (reading, batch proofs, levels, root, inclusion files and
+bundle, not compile and setup), accounts per second, the batch proofs' share, and that peak.
+An audit of each bundle follows, timed separately.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +79,8 @@ class Row:
     pss_mb: float
     #: The driver's own per-account work: reading the accounts file, inclusion files and bundle.
     driver_s: float
+    #: CPU seconds the memory sampler (this script) took from the machine while the round ran.
+    sampler_s: float
 
     @property
     def rate(self) -> float:
@@ -110,8 +114,19 @@ def _proc_bytes(path: str, field: str) -> int:
     return 0
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
+#: Seconds between samples of the resident sizes, between scans of /proc for the processes of the
+#: round, and between readings of the proportional sizes (the costly part: the kernel walks every
+#: mapping of the process to add them up).
+RSS_EVERY, SCAN_EVERY, PSS_EVERY = 0.2, 1.0, 1.0
+
+
 def _rss(pid: int) -> int:
-    return _proc_bytes(f"/proc/{pid}/status", "VmRSS")
+    """Resident set size (VmRSS) from ``statm``'s second field, in pages; 0 once the process is gone."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _pss(pid: int) -> int:
@@ -179,16 +194,31 @@ class PeakSampler(threading.Thread):
         #: ``(label, PSS)`` of each process when the PSS sum peaked (for ``--breakdown``).
         self.breakdown: list[tuple[str, int]] = []
         self.stop = threading.Event()
+        self.cpu_s = 0.0
 
     def run(self) -> None:
+        """Sample until stopped; ``cpu_s`` is then this thread's own CPU time (the measurement's cost).
+
+        A process's PSS never exceeds its RSS, so a sample whose resident sum is at or below the PSS
+        peak so far cannot raise that peak, and its PSS is not read.
+        """
+        start = time.thread_time()
+        pids: set[int] = set()
+        scanned = pss_read = -SCAN_EVERY
         while not self.stop.is_set():
-            pids = _tree(self.pid, self.ray)
-            self.peak = max(self.peak, sum(_rss(p) for p in pids))
-            pss = {p: _pss(p) for p in pids}
-            if sum(pss.values()) > self.peak_pss:
-                self.peak_pss = sum(pss.values())
-                self.breakdown = sorted(((_label(p), v) for p, v in pss.items()), key=lambda lv: -lv[1])
-            self.stop.wait(0.2)
+            now = time.monotonic()
+            if now - scanned >= SCAN_EVERY:
+                pids, scanned = _tree(self.pid, self.ray), now
+            resident = sum(_rss(p) for p in pids)
+            self.peak = max(self.peak, resident)
+            if resident > self.peak_pss and now - pss_read >= PSS_EVERY:
+                pss_read = now
+                pss = {p: _pss(p) for p in pids}
+                if sum(pss.values()) > self.peak_pss:
+                    self.peak_pss = sum(pss.values())
+                    self.breakdown = sorted(((_label(p), v) for p, v in pss.items()), key=lambda lv: -lv[1])
+            self.stop.wait(RSS_EVERY)
+        self.cpu_s = time.thread_time() - start
 
 
 def run(
@@ -227,13 +257,13 @@ def run(
         count, executor, workers, result["batches"], "/".join(map(str, result["levels"])) or "-",
         result["seconds"], result["timings"]["batch proofs"], result["audit"], sampler.peak / 2**20,
         sampler.peak_pss / 2**20,
-        result["timings"]["read accounts"] + result["timings"]["inclusion files and bundle"],
+        result["timings"]["read accounts"] + result["timings"]["inclusion files and bundle"], sampler.cpu_s,
     )  # fmt: skip
     print(
         f"{count:>8,} accounts  {executor:>4} x{workers}  {row.batches} batches  levels {row.levels}  "
         f"{row.seconds:8.1f} s  {row.rate:6.2f} accounts/s  peak {row.peak_mb:7.0f} MB "
         f"(PSS {row.pss_mb:7.0f} MB)  "
-        f"audit {row.audit_s:5.1f} s",
+        f"audit {row.audit_s:5.1f} s  sampler {row.sampler_s:.1f} CPU s",
         flush=True,
     )
     if breakdown:
@@ -253,23 +283,25 @@ def markdown(rows: list[Row], batch: CircuitEntry, load: str, note: str) -> str:
         f"(`{batch.name}`). Keys were made before",
         "timing (cached). `round` is the whole `prove_round` minus compile and setup (reading, batch proofs,",
         "levels, root, inclusion files, bundle); `peak` is the summed resident memory of the round's",
-        "processes (driver, pool workers, Ray's processes), sampled every 0.2 s, and `PSS` the same sum of",
-        "proportional set sizes (a page shared by several processes, such as Ray's object store, counted",
-        "once); `audit` is `audit_bundle`;",
+        f"processes (driver, pool workers, Ray's processes), sampled every {RSS_EVERY} s, and `PSS` the",
+        "same sum of proportional set sizes (a page shared by several processes, such as Ray's object",
+        f"store, counted once), read at most every {PSS_EVERY} s and only when the resident sum exceeds",
+        "its peak so far; `sampler` is the CPU time that sampling took from the machine during the round;",
+        "`audit` is `audit_bundle`;",
         "`driver` is what the driver does alone per account: reading and validating the accounts file,",
         "then the inclusion files and the bundle.",
         "",
         f"Machine: {cores_and_python()}; load average at the start {load}.",
         "",
         "| accounts | executor | workers | batches | levels | round (s) | batch proofs (s) | accounts/s "
-        "| driver (s) | peak (MB) | PSS (MB) | audit (s) |",
-        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| driver (s) | peak (MB) | PSS (MB) | audit (s) | sampler (CPU s) |",
+        "| ---: | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r.accounts:,} | {r.executor} | {r.workers} | {r.batches} | {r.levels} | {r.seconds:.1f} "
             f"| {r.batch_s:.1f} | {r.rate:.2f} | {r.driver_s:.2f} | {r.peak_mb:.0f} | {r.pss_mb:.0f} "
-            f"| {r.audit_s:.1f} |"
+            f"| {r.audit_s:.1f} | {r.sampler_s:.1f} |"
         )
     if note:
         lines += ["", note]
