@@ -122,7 +122,7 @@ RSS_EVERY, SCAN_EVERY, PSS_EVERY = 0.2, 1.0, 1.0
 
 
 def _rss(pid: int) -> int:
-    """Resident set size (VmRSS) from ``statm``'s second field, in pages; 0 once the process is gone."""
+    """Resident set size (VmRSS) in bytes, from ``statm``'s second field (pages); 0 once gone."""
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
     except (OSError, ValueError, IndexError):
@@ -204,7 +204,7 @@ class PeakSampler(threading.Thread):
         """
         start = time.thread_time()
         pids: set[int] = set()
-        scanned = pss_read = -SCAN_EVERY
+        scanned, pss_read = -SCAN_EVERY, -PSS_EVERY
         while not self.stop.is_set():
             now = time.monotonic()
             if now - scanned >= SCAN_EVERY:
@@ -214,8 +214,9 @@ class PeakSampler(threading.Thread):
             if resident > self.peak_pss and now - pss_read >= PSS_EVERY:
                 pss_read = now
                 pss = {p: _pss(p) for p in pids}
-                if sum(pss.values()) > self.peak_pss:
-                    self.peak_pss = sum(pss.values())
+                total_pss = sum(pss.values())
+                if total_pss > self.peak_pss:
+                    self.peak_pss = total_pss
                     self.breakdown = sorted(((_label(p), v) for p, v in pss.items()), key=lambda lv: -lv[1])
             self.stop.wait(RSS_EVERY)
         self.cpu_s = time.thread_time() - start
